@@ -1,0 +1,290 @@
+//! `yield_from!`: what can be delegated to, and the point in the body that waits on it.
+
+use core::cell::Cell;
+use core::future::Future;
+use core::marker::{PhantomData, PhantomPinned};
+use core::ops::DerefMut;
+use core::pin::Pin;
+use core::ptr::NonNull;
+use core::task::{Context, Poll};
+
+use crate::Gen;
+use crate::Interrupt;
+use crate::level::{Header, Input, Out, Phase, Step};
+use crate::__private::header_mut;
+
+pub(crate) mod sealed {
+    use super::*;
+
+    /// How a delegation begins: done already, or step into this level with this input.
+    pub enum Begin<O, Y, S, E> {
+        Ready(O),
+        Step(NonNull<Header<Y, S, E>>, Input<S, E>),
+    }
+
+    pub trait Target<Y, S, E> {
+        type Output;
+        fn begin(self: Pin<&mut Self>) -> Begin<Self::Output, Y, S, E>;
+        /// The delegate's return value, once its level has returned.
+        fn finish(self: Pin<&mut Self>) -> Self::Output;
+    }
+}
+use sealed::{Begin, Target};
+
+/// Something `yield_from!` can delegate to, for a generator yielding `Y`, sent `S` and thrown `E`.
+///
+/// Implemented for a generator made by `#[generator]` taken by value (the delegation evaluates
+/// to its return value), for a boxed one (`Pin<Box<Gen<..>>>`, the same), for a mutable
+/// reference to a pinned one (`&mut Pin<&mut Gen<..>>` or `&mut Pin<Box<Gen<..>>>`: it
+/// evaluates to `Some(return value)`, or `None` if the generator had already finished; a started
+/// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), and, through
+/// `yield_from!`, for any iterable of `Y` when `S` is `()`.
+pub trait Delegate<Y, S, E>: Target<Y, S, E> {}
+impl<T: Target<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
+
+fn begin_gen<B: Future, Y, S, E>(
+    g: Pin<&mut Gen<B, Y, S, E>>,
+    started: impl FnOnce() -> Option<S>,
+) -> Option<(NonNull<Header<Y, S, E>>, Input<S, E>)> {
+    let first = match g.phase() {
+        Phase::Created => Input::Start,
+        Phase::Suspended => Input::Send(started()?),
+        Phase::Finished | Phase::Running => return None,
+    };
+    Some((g.header_ptr(), first))
+}
+
+impl<B: Future, Y, S, E> Target<Y, S, E> for Gen<B, Y, S, E> {
+    type Output = B::Output;
+
+    fn begin(self: Pin<&mut Self>) -> Begin<B::Output, Y, S, E> {
+        // A `Gen` held by value has never been pinned before, so it has not started.
+        match begin_gen(self, || None) {
+            Some((level, first)) => Begin::Step(level, first),
+            None => unreachable!("a generator taken by value has not started"),
+        }
+    }
+
+    fn finish(self: Pin<&mut Self>) -> B::Output {
+        self.take_return()
+    }
+}
+
+impl<B: Future, Y, S, E> Target<Y, S, E> for Pin<Box<Gen<B, Y, S, E>>> {
+    type Output = B::Output;
+
+    fn begin(self: Pin<&mut Self>) -> Begin<B::Output, Y, S, E> {
+        match begin_gen(self.get_mut().as_mut(), || None) {
+            Some((level, first)) => Begin::Step(level, first),
+            None => panic!(
+                "yield_from! took a boxed generator that had already started; \
+                 delegate to `&mut` it to resume a started generator"
+            ),
+        }
+    }
+
+    fn finish(self: Pin<&mut Self>) -> B::Output {
+        self.get_mut().as_mut().take_return()
+    }
+}
+
+impl<P, B: Future, Y, S: Default, E> Target<Y, S, E> for &mut Pin<P>
+where
+    P: DerefMut<Target = Gen<B, Y, S, E>>,
+{
+    type Output = Option<B::Output>;
+
+    fn begin(self: Pin<&mut Self>) -> Begin<Option<B::Output>, Y, S, E> {
+        match begin_gen(self.get_mut().as_mut(), || Some(S::default())) {
+            Some((level, first)) => Begin::Step(level, first),
+            None => Begin::Ready(None),
+        }
+    }
+
+    fn finish(self: Pin<&mut Self>) -> Option<B::Output> {
+        Some(self.get_mut().as_mut().take_return())
+    }
+}
+
+/// The level `yield_from!` puts around an iterator: it yields every item, cannot catch a thrown
+/// error, and returns `()` when the iterator ends.
+#[repr(C)]
+pub struct DelegateIter<I: Iterator, E> {
+    header: Header<I::Item, (), E>,
+    iter: I,
+    _pin: PhantomPinned,
+}
+
+impl<I: Iterator, E> DelegateIter<I, E> {
+    fn new(iter: I) -> Self {
+        Self {
+            header: Header::new(0, Self::step_raw),
+            iter,
+            _pin: PhantomPinned,
+        }
+    }
+
+    /// # Safety
+    /// `header` must be the header of a live pinned `DelegateIter<I, E>`, with provenance over it.
+    unsafe fn step_raw(
+        header: NonNull<Header<I::Item, (), E>>,
+        input: Input<(), E>,
+    ) -> Step<I::Item, (), E> {
+        // SAFETY: the caller's contract. Nothing in a `DelegateIter` is structurally pinned.
+        let this = unsafe { &mut *header.cast::<Self>().as_ptr() };
+        match input {
+            Input::Start | Input::Send(()) | Input::ChildDone => match this.iter.next() {
+                Some(item) => Step::Yield(item),
+                None => {
+                    this.header.phase = Phase::Finished;
+                    Step::Return
+                }
+            },
+            Input::Throw(e) => {
+                this.header.phase = Phase::Finished;
+                Step::Raise(e)
+            }
+            Input::Close | Input::Kill => {
+                this.header.phase = Phase::Finished;
+                Step::Closed
+            }
+        }
+    }
+}
+
+impl<I: Iterator, E> Target<I::Item, (), E> for DelegateIter<I, E> {
+    type Output = ();
+
+    fn begin(self: Pin<&mut Self>) -> Begin<(), I::Item, (), E> {
+        // SAFETY: only a pointer is made; `header` is the first field of a `repr(C)` struct.
+        let level = NonNull::from(unsafe { self.get_unchecked_mut() }).cast();
+        Begin::Step(level, Input::Start)
+    }
+
+    fn finish(self: Pin<&mut Self>) {}
+}
+
+/// The argument of `yield_from!`, probed for what it is: a generator first, an iterable else.
+pub struct Probe<T>(pub Cell<Option<T>>);
+
+impl<T> Probe<T> {
+    fn take(&self) -> T {
+        self.0.take().expect("a yield_from! argument is taken once")
+    }
+}
+
+/// Chosen by `yield_from!` when its argument is something to delegate to.
+pub trait ViaGenerator<Y, S, E> {
+    /// What the delegation drives.
+    type Target: Delegate<Y, S, E>;
+    /// Takes the argument out of the probe.
+    fn __delegate(&self) -> Self::Target;
+}
+
+impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator<Y, S, E> for Probe<T> {
+    type Target = T;
+    fn __delegate(&self) -> T {
+        self.take()
+    }
+}
+
+/// Chosen by `yield_from!` when its argument is an iterable (Python's `yield from iterable`).
+/// The generator's send type must be `()`: values sent while an iterator is delegated to would
+/// have nowhere to go.
+pub trait ViaIterator<Y, S, E> {
+    /// What the delegation drives.
+    type Target: Delegate<Y, S, E>;
+    /// Takes the argument out of the probe.
+    fn __delegate(&self) -> Self::Target;
+}
+
+impl<I: IntoIterator, E> ViaIterator<I::Item, (), E> for &Probe<I> {
+    type Target = DelegateIter<I::IntoIter, E>;
+    fn __delegate(&self) -> Self::Target {
+        DelegateIter::new(self.take().into_iter())
+    }
+}
+
+// SAFETY: the pointer in `state` points at the delegate's level, which `target` owns or
+// borrows mutably, so it moves with `target` and is `Send` exactly when `target` is.
+unsafe impl<T: Send, Y, S, E, const CATCH: bool> Send for DelegatePoint<T, Y, S, E, CATCH> {}
+
+// SAFETY: nothing is reachable through a shared reference to a `DelegatePoint`.
+unsafe impl<T, Y, S, E, const CATCH: bool> Sync for DelegatePoint<T, Y, S, E, CATCH> {}
+
+enum Delegation<Y, S, E> {
+    Fresh,
+    Active(NonNull<Header<Y, S, E>>),
+    Done,
+}
+
+/// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body.
+pub struct DelegatePoint<T, Y, S, E, const CATCH: bool> {
+    id: u64,
+    target: T,
+    state: Delegation<Y, S, E>,
+    _types: PhantomData<fn(Y, S, E)>,
+}
+
+impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, CATCH> {
+    pub(crate) fn new(id: u64, target: T) -> Self {
+        Self {
+            id,
+            target,
+            state: Delegation::Fresh,
+            _types: PhantomData,
+        }
+    }
+
+    fn poll_point(self: Pin<&mut Self>, cx: &Context<'_>) -> Poll<Result<T::Output, Interrupt<E>>> {
+        // SAFETY: `target` is structurally pinned; the other fields are not pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        let mut target = unsafe { Pin::new_unchecked(&mut this.target) };
+        let header = header_mut::<Y, S, E>(cx, this.id);
+        let (level, input) = match this.state {
+            Delegation::Fresh => match target.as_mut().begin() {
+                Begin::Ready(output) => {
+                    this.state = Delegation::Done;
+                    return Poll::Ready(Ok(output));
+                }
+                Begin::Step(level, first) => (level, first),
+            },
+            Delegation::Active(level) => match header.input.take() {
+                Some(Input::ChildDone) => {
+                    this.state = Delegation::Done;
+                    return Poll::Ready(Ok(target.finish()));
+                }
+                Some(Input::Throw(e)) => return Poll::Ready(Err(Interrupt::Throw(e))),
+                Some(Input::Close) => return Poll::Ready(Err(Interrupt::Close)),
+                // The chain was resumed from this level (its outermost level was dropped
+                // mid-delegation): hand the input on to the delegate.
+                Some(input) => (level, input),
+                None => unreachable!("a delegating level was resumed without a value"),
+            },
+            Delegation::Done => unreachable!("a finished yield_from! was resumed"),
+        };
+        this.state = Delegation::Active(level);
+        header.out = Some(Out::Delegate(level, input));
+        header.catching = CATCH;
+        Poll::Pending
+    }
+}
+
+impl<T: Delegate<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> {
+    type Output = T::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
+        self.poll_point(cx).map(|r| match r {
+            Ok(output) => output,
+            Err(_) => unreachable!("a plain yield_from! never sees close or throw"),
+        })
+    }
+}
+
+impl<T: Delegate<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, true> {
+    type Output = Result<T::Output, Interrupt<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.poll_point(cx)
+    }
+}

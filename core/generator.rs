@@ -1,0 +1,277 @@
+//! The [`Generator`] trait and the Python-style methods of [`GeneratorExt`].
+
+use core::future::Future;
+use core::ops::DerefMut;
+use core::pin::Pin;
+
+use crate::{CloseError, Gen, GeneratorState, ResumeError, Status};
+
+/// What a resume delivers to a generator: the low-level form of `start`, `send`, `throw` and
+/// `close`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume<S, E> {
+    /// Run a generator that has not started up to its first yield (Python's first `next()`).
+    Start,
+    /// Resume a suspended generator; its `yield_!` evaluates to this value.
+    Send(S),
+    /// Raise this error at the yield point (Python's `throw()`).
+    Throw(E),
+    /// Close the generator (Python's `close()`).
+    Close,
+}
+
+/// Why a [`Resume`] was not delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Refusal {
+    /// A value was sent before the generator started.
+    NotStarted,
+    /// `Start` was given to a generator that has started.
+    AlreadyStarted,
+    /// The generator has finished.
+    Finished,
+    /// The generator's body panicked earlier.
+    Poisoned,
+}
+
+/// Everything a [`Generator::resume`] can come to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resumed<Y, R, S, E> {
+    /// The generator yielded and is suspended.
+    Yielded(Y),
+    /// The generator returned.
+    Complete(R),
+    /// The generator was closed without a return value.
+    Closed,
+    /// The body raised this error; the generator has finished.
+    Raised(E),
+    /// The body yielded while it was being closed; the generator has finished.
+    IgnoredClose(Y),
+    /// The value was not delivered and is handed back.
+    Refused(Refusal, Resume<S, E>),
+}
+
+/// A resumable computation with Python's generator protocol (PEP 342).
+///
+/// The one required method, [`resume`](Generator::resume), is the low-level form; the methods
+/// of [`GeneratorExt`] (`start`, `send`, `throw`, `close`) are what programs call.
+pub trait Generator {
+    /// The type of the values it yields.
+    type Yield;
+    /// The type of the values it is sent; each `yield_!` evaluates to one.
+    type Send;
+    /// The type of its return value.
+    type Return;
+    /// The type of the errors that can be thrown into it.
+    type Throw;
+
+    /// Delivers `arg` and runs the generator to its next yield point or to its end.
+    fn resume(
+        self: Pin<&mut Self>,
+        arg: Resume<Self::Send, Self::Throw>,
+    ) -> Resumed<Self::Yield, Self::Return, Self::Send, Self::Throw>;
+
+    /// Where the generator is in its life.
+    fn status(&self) -> Status;
+}
+
+impl<P> Generator for Pin<P>
+where
+    P: DerefMut<Target: Generator> + Unpin,
+{
+    type Yield = <P::Target as Generator>::Yield;
+    type Send = <P::Target as Generator>::Send;
+    type Return = <P::Target as Generator>::Return;
+    type Throw = <P::Target as Generator>::Throw;
+
+    fn resume(
+        self: Pin<&mut Self>,
+        arg: Resume<Self::Send, Self::Throw>,
+    ) -> Resumed<Self::Yield, Self::Return, Self::Send, Self::Throw> {
+        self.get_mut().as_mut().resume(arg)
+    }
+
+    fn status(&self) -> Status {
+        (**self).status()
+    }
+}
+
+/// The result of `start`, `send` and `throw`.
+pub type ResumeResult<G, T> = Result<
+    GeneratorState<<G as Generator>::Yield, <G as Generator>::Return>,
+    ResumeError<T, <G as Generator>::Throw>,
+>;
+
+/// Python's generator methods on a pinned generator (`Pin<&mut G>` or `Pin<Box<G>>`).
+///
+/// ```
+/// use corogen::prelude::*;
+/// use std::pin::pin;
+///
+/// #[generator(yield = i32, send = i32)]
+/// fn running_total() {
+///     let mut total = 0;
+///     loop {
+///         total += yield_!(total);
+///     }
+/// }
+///
+/// let mut g = pin!(running_total());
+/// assert_eq!(g.start(), Ok(GeneratorState::Yielded(0)));
+/// assert_eq!(g.send(5), Ok(GeneratorState::Yielded(5)));
+/// assert_eq!(g.send(2), Ok(GeneratorState::Yielded(7)));
+/// assert_eq!(g.close(), Ok(None));
+/// ```
+pub trait GeneratorExt: Generator {
+    /// Runs a generator that has not started up to its first yield (Python's first `next()`).
+    ///
+    /// # Errors
+    /// [`ResumeError::AlreadyStarted`] if it has started, [`ResumeError::Finished`] or
+    /// [`ResumeError::Poisoned`] if it cannot run, [`ResumeError::Raised`] if its body raised.
+    fn start(&mut self) -> ResumeResult<Self, ()>;
+
+    /// Resumes the generator with `value`, which its pending `yield_!` evaluates to.
+    ///
+    /// # Errors
+    /// [`ResumeError::NotStarted`] if it has not started (the value is handed back), or as
+    /// [`start`](GeneratorExt::start).
+    fn send(&mut self, value: Self::Send) -> ResumeResult<Self, Self::Send>;
+
+    /// Raises `error` at the yield point (Python's `throw()`).
+    ///
+    /// If the body catches it (`try_yield!`), `throw` returns what the body yields or returns
+    /// next. If not, the generator finishes and the error comes back as
+    /// [`ResumeError::Raised`]. A generator that has not started finishes without running.
+    ///
+    /// # Errors
+    /// [`ResumeError::Raised`] with the error if it was not caught, [`ResumeError::Finished`]
+    /// or [`ResumeError::Poisoned`] with the error if the generator cannot run.
+    fn throw(&mut self, error: Self::Throw) -> ResumeResult<Self, Self::Throw>;
+
+    /// Closes the generator (Python 3.13's `close()`).
+    ///
+    /// A generator that has not started finishes without running; a finished one is left
+    /// alone. A suspended one sees the close at its yield point: the plain `yield_!` ends the
+    /// body there, dropping every live local; `try_yield!` lets the body clean up and return a
+    /// value, which `close` returns.
+    ///
+    /// # Errors
+    /// [`CloseError::Ignored`] if the body yielded instead of finishing,
+    /// [`CloseError::Raised`] if it raised an error. Either way the generator has finished.
+    fn close(&mut self) -> Result<Option<Self::Return>, CloseError<Self::Yield, Self::Throw>>;
+}
+
+impl<P> GeneratorExt for Pin<P>
+where
+    P: DerefMut<Target: Generator> + Unpin,
+{
+    fn start(&mut self) -> ResumeResult<Self, ()> {
+        match self.as_mut().resume(Resume::Start) {
+            Resumed::Refused(why, _) => Err(refused(why, ())),
+            other => settled(other),
+        }
+    }
+
+    fn send(&mut self, value: Self::Send) -> ResumeResult<Self, Self::Send> {
+        match self.as_mut().resume(Resume::Send(value)) {
+            Resumed::Refused(why, Resume::Send(value)) => Err(refused(why, value)),
+            other => settled(other),
+        }
+    }
+
+    fn throw(&mut self, error: Self::Throw) -> ResumeResult<Self, Self::Throw> {
+        match self.as_mut().resume(Resume::Throw(error)) {
+            Resumed::Refused(why, Resume::Throw(error)) => Err(refused(why, error)),
+            other => settled(other),
+        }
+    }
+
+    fn close(&mut self) -> Result<Option<Self::Return>, CloseError<Self::Yield, Self::Throw>> {
+        match self.as_mut().resume(Resume::Close) {
+            Resumed::Complete(r) => Ok(Some(r)),
+            Resumed::Raised(e) => Err(CloseError::Raised(e)),
+            Resumed::IgnoredClose(y) | Resumed::Yielded(y) => Err(CloseError::Ignored(y)),
+            Resumed::Closed | Resumed::Refused(..) => Ok(None),
+        }
+    }
+}
+
+fn refused<T, E>(why: Refusal, value: T) -> ResumeError<T, E> {
+    match why {
+        Refusal::NotStarted => ResumeError::NotStarted(value),
+        Refusal::AlreadyStarted => ResumeError::AlreadyStarted(value),
+        Refusal::Finished => ResumeError::Finished(value),
+        Refusal::Poisoned => ResumeError::Poisoned(value),
+    }
+}
+
+/// Maps every outcome but a refusal (which each caller handles with its own value).
+fn settled<Y, R, S, E, T>(outcome: Resumed<Y, R, S, E>) -> Result<GeneratorState<Y, R>, ResumeError<T, E>> {
+    match outcome {
+        Resumed::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+        Resumed::Complete(r) => Ok(GeneratorState::Complete(r)),
+        Resumed::Raised(e) => Err(ResumeError::Raised(e)),
+        Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
+            unreachable!("only close() closes a generator")
+        }
+    }
+}
+
+/// The shared step of iteration: Python's `next()`, which sends `None` (here `S::default()`).
+fn next_of<G>(mut g: Pin<&mut G>) -> Option<G::Yield>
+where
+    G: Generator<Send: Default> + ?Sized,
+{
+    let arg = match g.status() {
+        Status::Created => Resume::Start,
+        Status::Suspended => Resume::Send(Default::default()),
+        Status::Finished | Status::Poisoned => return None,
+    };
+    match g.as_mut().resume(arg) {
+        Resumed::Yielded(y) => Some(y),
+        Resumed::Raised(_) => panic!(
+            "a generator raised an error while it was iterated; drive it with send() to receive the error"
+        ),
+        _ => None,
+    }
+}
+
+/// A pinned generator is an iterator over its yielded values: each `next()` resumes it with the
+/// default send value (Python's `next()` sends `None`). The return value is dropped; iteration
+/// is fused.
+///
+/// ```
+/// use corogen::prelude::*;
+/// use std::pin::pin;
+///
+/// #[generator(yield = u64)]
+/// fn squares(n: u64) {
+///     for i in 1..=n {
+///         yield_!(i * i);
+///     }
+/// }
+///
+/// let v: Vec<u64> = pin!(squares(4)).collect();
+/// assert_eq!(v, [1, 4, 9, 16]);
+/// ```
+///
+/// # Panics
+/// If the body raises an error with `raise_!`: an iterator has no way to report it.
+impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        next_of(self.as_mut())
+    }
+}
+
+/// A boxed generator iterates like a pinned one.
+impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        next_of(self.as_mut())
+    }
+}
+
+impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<&mut Gen<B, Y, S, E>> {}
+impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<Box<Gen<B, Y, S, E>>> {}

@@ -1,0 +1,202 @@
+//! The level protocol: how the outermost generator of a delegation chain steps any level of it
+//! directly.
+//!
+//! Every generator, and every adapter that `yield_from!` puts around an iterator, starts with a
+//! [`Header`]. A header records the level's phase, the value on its way in or out, and a `step`
+//! function that knows the concrete type behind the header. A `yield_from!` links the
+//! sub-generator's header below its own level (`parent`), and the outermost generator remembers
+//! the innermost active level, so a resume costs one step whatever the depth: a level is only
+//! re-entered when the level below it finishes.
+
+use core::ptr::NonNull;
+
+/// The type-erased step of one level: resume this level's own body (never its delegate).
+///
+/// # Safety
+/// The header must belong to a live, pinned level of the concrete type the function was made
+/// for, and the pointer must carry provenance for that whole level.
+pub(crate) type StepFn<Y, S, E> = unsafe fn(NonNull<Header<Y, S, E>>, Input<S, E>) -> Step<Y, S, E>;
+
+/// What a level is doing. `Running` seen from outside means the body panicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Created,
+    Suspended,
+    Running,
+    Finished,
+}
+
+/// What goes into a level.
+pub enum Input<S, E> {
+    /// The first resume of a fresh level.
+    Start,
+    Send(S),
+    Throw(E),
+    Close,
+    /// End the level whatever its yield point catches (after it ignored a close).
+    Kill,
+    /// The level below finished; its return value waits in it.
+    ChildDone,
+}
+
+/// What a level's body left in its header when it suspended.
+pub(crate) enum Out<Y, S, E> {
+    Yield(Y),
+    Raise(E),
+    Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
+}
+
+/// What one step of one level produced.
+pub(crate) enum Step<Y, S, E> {
+    Yield(Y),
+    /// Step into this level next, with this input.
+    Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
+    /// Finished with a return value, which the level keeps until it is taken.
+    Return,
+    Raise(E),
+    /// Finished by a close (or a kill) without a return value.
+    Closed,
+    /// The input was not delivered.
+    Refused(crate::Refusal, Input<S, E>),
+}
+
+/// The start of every level. `id` must stay the first field: a yield point reads it through a
+/// type-erased pointer before it trusts the rest of the layout.
+#[repr(C)]
+pub struct Header<Y, S, E> {
+    pub(crate) id: u64,
+    pub(crate) step: StepFn<Y, S, E>,
+    pub(crate) phase: Phase,
+    /// Whether the yield point the body is suspended at catches close and throw.
+    pub(crate) catching: bool,
+    pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
+    /// On the outermost level of a chain: the innermost active level.
+    pub(crate) innermost: Option<NonNull<Header<Y, S, E>>>,
+    pub(crate) out: Option<Out<Y, S, E>>,
+    pub(crate) input: Option<Input<S, E>>,
+}
+
+// SAFETY: the pointers in a header point into the state of the generator that owns the header
+// (its body, or sub-generators its body owns or borrows mutably), so they move with it, and
+// that state is `Send` exactly when the body is. The values in transit are of types Y, S, E.
+unsafe impl<Y: Send, S: Send, E: Send> Send for Header<Y, S, E> {}
+
+// SAFETY: nothing is reachable through a shared reference to a header but its phase.
+unsafe impl<Y, S, E> Sync for Header<Y, S, E> {}
+
+impl<Y, S, E> Header<Y, S, E> {
+    pub(crate) const fn new(id: u64, step: StepFn<Y, S, E>) -> Self {
+        Self {
+            id,
+            step,
+            phase: Phase::Created,
+            catching: false,
+            parent: None,
+            innermost: None,
+            out: None,
+            input: None,
+        }
+    }
+}
+
+/// The outcome of driving a whole chain from its outermost level.
+pub(crate) enum Drove<Y, S, E> {
+    Yield(Y),
+    Return,
+    Raise(E),
+    Closed,
+    /// A level yielded this value while the chain was being closed.
+    IgnoredClose(Y),
+    Refused(crate::Refusal, Input<S, E>),
+}
+
+/// Drives the chain whose outermost level is `root`.
+///
+/// `step_root` steps the root itself (a direct call, so the common case without delegation is
+/// not an indirect call).
+///
+/// # Safety
+/// `root` must be the header of a live pinned level, every `Delegate` pointer produced by a
+/// level's step must point at a live pinned level that stays put while the delegation is
+/// active, and `step_root` must step `root`.
+pub(crate) unsafe fn drive<Y, S, E>(
+    root: NonNull<Header<Y, S, E>>,
+    input: Input<S, E>,
+    mut step_root: impl FnMut(Input<S, E>) -> Step<Y, S, E>,
+) -> Drove<Y, S, E> {
+    // SAFETY: `root` is live (caller's contract) and nothing else holds a reference to its header.
+    let mut cur = unsafe { (*root.as_ptr()).innermost.take() }.unwrap_or(root);
+    let mut input = input;
+    let closing = matches!(input, Input::Close);
+    let mut ignored = None;
+    loop {
+        let step = if cur == root {
+            step_root(input)
+        } else {
+            // SAFETY: `cur` is a live level below `root` (the caller's contract for delegates).
+            unsafe { ((*cur.as_ptr()).step)(cur, input) }
+        };
+        match step {
+            Step::Yield(y) if closing => {
+                ignored.get_or_insert(y);
+                let killed = if cur == root {
+                    step_root(Input::Kill)
+                } else {
+                    // SAFETY: as above.
+                    unsafe { ((*cur.as_ptr()).step)(cur, Input::Kill) }
+                };
+                debug_assert!(matches!(killed, Step::Closed));
+                if cur == root {
+                    return Drove::IgnoredClose(ignored.take().expect("set above"));
+                }
+                // SAFETY: as above; a level below the root always has its parent set.
+                (cur, input) = (unsafe { parent_of(cur) }, Input::Close);
+            }
+            Step::Yield(y) => {
+                if cur != root {
+                    // SAFETY: `root` is live.
+                    unsafe { (*root.as_ptr()).innermost = Some(cur) };
+                }
+                return Drove::Yield(y);
+            }
+            Step::Delegate(child, first) => {
+                // SAFETY: the child is live and pinned while its parent's body is suspended at
+                // the `yield_from!` that produced it.
+                unsafe {
+                    (*child.as_ptr()).parent = Some(cur);
+                    cur = (*child.as_ptr()).innermost.take().unwrap_or(child);
+                }
+                input = first;
+            }
+            Step::Return | Step::Closed | Step::Raise(_) if cur != root => {
+                // SAFETY: as above.
+                let parent = unsafe { parent_of(cur) };
+                input = match step {
+                    Step::Raise(e) => Input::Throw(e),
+                    _ if closing => Input::Close,
+                    Step::Closed => Input::Close,
+                    _ => Input::ChildDone,
+                };
+                cur = parent;
+            }
+            Step::Return => return finished(ignored, Drove::Return),
+            Step::Closed => return finished(ignored, Drove::Closed),
+            Step::Raise(e) => return Drove::Raise(e),
+            Step::Refused(why, input) => return Drove::Refused(why, input),
+        }
+    }
+}
+
+fn finished<Y, S, E>(ignored: Option<Y>, outcome: Drove<Y, S, E>) -> Drove<Y, S, E> {
+    match ignored {
+        Some(y) => Drove::IgnoredClose(y),
+        None => outcome,
+    }
+}
+
+/// # Safety
+/// `level` must be live and below the root of a chain.
+unsafe fn parent_of<Y, S, E>(level: NonNull<Header<Y, S, E>>) -> NonNull<Header<Y, S, E>> {
+    // SAFETY: the caller's contract.
+    unsafe { (*level.as_ptr()).parent }.expect("a delegated level always knows its parent")
+}

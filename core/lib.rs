@@ -1,0 +1,324 @@
+//! Python-style generators and coroutines for stable Rust: `yield`, `send`, `throw`, `close` and
+//! `yield from`, with Python's semantics (PEP 255, 342 and 380, and `close()` as in Python 3.13).
+//!
+//! Mark a function `#[generator]`, yield with [`yield_!`], and drive what it returns:
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[generator(yield = u64, send = Option<u64>)]
+//! fn get_squares(number: u64) {
+//!     let mut value = 1;
+//!     while value <= number {
+//!         match yield_!(value * value) {
+//!             None => value += 1,
+//!             Some(v) => value = v,
+//!         }
+//!     }
+//! }
+//!
+//! let mut squares = pin!(get_squares(5));
+//! assert_eq!(squares.start(), Ok(GeneratorState::Yielded(1)));
+//! assert_eq!(squares.send(None), Ok(GeneratorState::Yielded(4)));
+//! assert_eq!(squares.send(Some(5)), Ok(GeneratorState::Yielded(25)));
+//! assert_eq!(squares.send(None), Ok(GeneratorState::Complete(())));
+//! ```
+//!
+//! # The life of a generator
+//!
+//! Calling a `#[generator]` function runs nothing: it returns a [`Gen`], which must be pinned
+//! ([`core::pin::pin!`] or [`Box::pin`]) before it is resumed. The first resume is
+//! [`start`](GeneratorExt::start) and carries no value; sending a value before that is refused
+//! and the value handed back. Each [`send`](GeneratorExt::send) delivers the value that the
+//! pending `yield_!` evaluates to. `return value` or the body's tail expression finishes the
+//! generator with its return value, like Python's `StopIteration.value`:
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[generator(yield = f64, send = f64)]
+//! fn mean_of(count: usize) -> f64 {
+//!     let mut total = 0.0;
+//!     for i in 0..count {
+//!         total += yield_!(if i == 0 { 0.0 } else { total / i as f64 });
+//!     }
+//!     total / count as f64
+//! }
+//!
+//! let mut mean = pin!(mean_of(2));
+//! assert_eq!(mean.send(1.0), Err(ResumeError::NotStarted(1.0)));
+//! mean.start().unwrap();
+//! mean.send(1.0).unwrap();
+//! assert_eq!(mean.send(2.0), Ok(GeneratorState::Complete(1.5)));
+//! assert!(matches!(mean.send(3.0), Err(ResumeError::Finished(3.0))));
+//! ```
+//!
+//! A generator whose send type is `()` (or any `Default` type, as Python's `next()` sends
+//! `None`) is an [`Iterator`] once pinned:
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[generator(yield = u64)]
+//! fn fib() {
+//!     let (mut a, mut b) = (0, 1);
+//!     loop {
+//!         yield_!(a);
+//!         (a, b) = (b, a + b);
+//!     }
+//! }
+//!
+//! let first: Vec<u64> = pin!(fib()).take(8).collect();
+//! assert_eq!(first, [0, 1, 1, 2, 3, 5, 8, 13]);
+//! ```
+//!
+//! # Close and throw
+//!
+//! [`close`](GeneratorExt::close) ends a suspended generator at its yield point: every live
+//! local is dropped, innermost scope first, as Python runs `finally` blocks. Dropping a
+//! suspended generator closes it too. A body that wants to see the close (Python's
+//! `except GeneratorExit`) yields with [`try_yield!`], which evaluates to
+//! `Result<S, Interrupt<E>>`; it may clean up and return a value, which `close` returns.
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[generator(yield = u32)]
+//! fn counter() -> &'static str {
+//!     let mut n = 0;
+//!     loop {
+//!         match try_yield!(n) {
+//!             Ok(()) => n += 1,
+//!             Err(Interrupt::Close) => return "closed cleanly",
+//!             Err(Interrupt::Throw(never)) => match never {},
+//!         }
+//!     }
+//! }
+//!
+//! let mut c = pin!(counter());
+//! c.start().unwrap();
+//! assert_eq!(c.close(), Ok(Some("closed cleanly")));
+//! assert_eq!(c.status(), Status::Finished);
+//! ```
+//!
+//! A generator declares what can be thrown into it with `throw = Type`. At a plain `yield_!`
+//! a thrown error ends the body and comes back from [`throw`](GeneratorExt::throw); at a
+//! `try_yield!` the body sees it and may go on. [`raise_!`] raises an error out of the body.
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[derive(Debug, PartialEq)]
+//! struct Reset;
+//!
+//! #[generator(yield = u32, throw = Reset)]
+//! fn ticks() {
+//!     let mut n = 0;
+//!     loop {
+//!         match try_yield!(n) {
+//!             Ok(()) => n += 1,
+//!             Err(Interrupt::Throw(Reset)) => n = 0,
+//!             Err(Interrupt::Close) => return,
+//!         }
+//!     }
+//! }
+//!
+//! let mut t = pin!(ticks());
+//! t.start().unwrap();
+//! t.send(()).unwrap();
+//! assert_eq!(t.send(()), Ok(GeneratorState::Yielded(2)));
+//! assert_eq!(t.throw(Reset), Ok(GeneratorState::Yielded(0)));
+//! ```
+//!
+//! # Delegation
+//!
+//! [`yield_from!`] makes the generator a transparent pipe to a sub-generator until it finishes
+//! (PEP 380): its values come out unchanged, sent values, thrown errors and closes go to it, and
+//! the `yield_from!` evaluates to its return value. It also accepts any iterable.
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::pin::pin;
+//!
+//! #[generator(yield = u32)]
+//! fn inner() -> &'static str {
+//!     yield_!(1);
+//!     yield_!(2);
+//!     "inner done"
+//! }
+//!
+//! #[generator(yield = u32)]
+//! fn outer() {
+//!     let said = yield_from!(inner());
+//!     assert_eq!(said, "inner done");
+//!     yield_from!([3, 4]);
+//! }
+//!
+//! let all: Vec<u32> = pin!(outer()).collect();
+//! assert_eq!(all, [1, 2, 3, 4]);
+//! ```
+//!
+//! # How it works
+//!
+//! `#[generator]` lowers the body onto an `async` block, the one kind of resumable state
+//! machine stable Rust compiles. The function
+//!
+//! ```
+//! # use corogen::prelude::*;
+//! #[generator(yield = u64)]
+//! fn squares(n: u64) {
+//!     for i in 0..n {
+//!         yield_!(i * i);
+//!     }
+//! }
+//! ```
+//!
+//! becomes, in essence,
+//!
+//! ```ignore
+//! fn squares(n: u64) -> Gen<impl Future<Output = ()>, u64, (), Infallible> {
+//!     __private::new(move |co| async move {
+//!         let n = n;
+//!         for i in 0..n {
+//!             co.yield_(i * i).await;
+//!         }
+//!     })
+//! }
+//! ```
+//!
+//! The `Gen` holds the body inline (no allocation) together with a small header. To resume, it
+//! polls the body with a waker whose data pointer is that header; a yield point finds the
+//! header through the poll context, leaves its value there and returns `Pending`. The waker
+//! is recognised by its vtable, its clones carry no pointer, and the header's id is checked
+//! against the yield point's, so the channel cannot be reached from outside the poll that lent
+//! it. A `yield_from!` links the sub-generator's header below the delegating one; the
+//! outermost generator steps the innermost active level directly, so a resume costs the same
+//! at any depth of delegation.
+//!
+//! `.await` inside a generator is a compile error:
+//!
+//! ```compile_fail
+//! use corogen::prelude::*;
+//!
+//! #[generator(yield = u8)]
+//! fn waits() {
+//!     std::future::ready(1).await;
+//! }
+//! ```
+
+#![doc(html_root_url = "https://docs.rs/corogen/0.1.0")]
+
+mod delegate;
+mod machine;
+mod generator;
+mod level;
+mod state;
+mod waker;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use crate::delegate::Delegate;
+pub use crate::machine::Gen;
+pub use crate::generator::{
+    Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
+};
+pub use crate::state::{CloseError, GeneratorState, Interrupt, ResumeError, Status};
+
+/// Marks a function as a generator.
+///
+/// The body yields with [`yield_!`], [`try_yield!`], [`yield_from!`] and
+/// [`try_yield_from!`], and may raise with [`raise_!`]. The function's declared return type is
+/// the generator's return value; the function itself returns a [`Gen`].
+///
+/// Arguments, all optional, each at most once:
+///
+/// | argument | meaning | default |
+/// |---|---|---|
+/// | `yield = T` | the type of the yielded values | `()` |
+/// | `send = T` | the type of the sent values, which each `yield_!` evaluates to | `()` |
+/// | `throw = T` | the type of the errors that can be thrown in | [`Infallible`](core::convert::Infallible) |
+///
+/// It works on free functions and methods (`self`, `&self`, `&mut self`), with generics,
+/// lifetimes, `where` clauses, `impl Trait` arguments and argument patterns.
+pub use corogen_macros::generator;
+
+/// Yields a value from a `#[generator]` body and evaluates to the value sent back.
+///
+/// `yield_!()` yields `()`. A close or a thrown error at this point ends the body: its live
+/// locals are dropped and the error, if any, goes back to the caller. Use [`try_yield!`] to see
+/// them. Only valid directly inside a `#[generator]` function, not in a closure, an `async`
+/// block or a nested function within it.
+#[macro_export]
+macro_rules! yield_ {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`yield_!` can only be used inside a function marked `#[generator]`"
+        )
+    };
+}
+
+/// Yields like [`yield_!`] but evaluates to `Result<S, Interrupt<E>>`: the body sees a close or
+/// a thrown error as an [`Interrupt`] and decides what to do (Python's `try`/`except` around a
+/// `yield`).
+#[macro_export]
+macro_rules! try_yield {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`try_yield!` can only be used inside a function marked `#[generator]`"
+        )
+    };
+}
+
+/// Delegates to a sub-generator or an iterable until it finishes, and evaluates to its return
+/// value (PEP 380's `yield from`).
+///
+/// Values the sub-generator yields come out unchanged; values sent, errors thrown and closes go
+/// to it. A thrown error it does not catch comes out of the `yield_from!` and ends the body, as
+/// it would at a `yield_!`; use [`try_yield_from!`] to catch it. See [`Delegate`] for what can
+/// be delegated to.
+#[macro_export]
+macro_rules! yield_from {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`yield_from!` can only be used inside a function marked `#[generator]`"
+        )
+    };
+}
+
+/// Delegates like [`yield_from!`] but evaluates to `Result<R, Interrupt<E>>`: a close, or an
+/// error the sub-generator did not catch, reaches the body as an [`Interrupt`].
+#[macro_export]
+macro_rules! try_yield_from {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`try_yield_from!` can only be used inside a function marked `#[generator]`"
+        )
+    };
+}
+
+/// Raises an error out of a `#[generator]` body: the generator finishes and the caller of the
+/// resume receives [`ResumeError::Raised`] (or [`CloseError::Raised`] from `close`). The type
+/// of the error is the generator's `throw` type.
+#[macro_export]
+macro_rules! raise_ {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`raise_!` can only be used inside a function marked `#[generator]`"
+        )
+    };
+}
+
+/// Everything a program that writes or drives generators needs.
+pub mod prelude {
+    pub use crate::{
+        CloseError, Gen, Generator, GeneratorExt, GeneratorState, Interrupt, ResumeError, Status,
+        generator, raise_, try_yield, try_yield_from, yield_, yield_from,
+    };
+}

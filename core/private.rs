@@ -1,0 +1,156 @@
+//! What the expansion of `#[generator]` calls. Not public API: no stability guarantees.
+
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+pub use crate::delegate::{Delegate, DelegateIter, DelegatePoint, Probe, ViaGenerator, ViaIterator};
+use crate::level::{Header, Input, Out};
+use crate::{Gen, Interrupt, waker};
+
+pub use core::convert::Infallible;
+pub use core::pin::pin;
+
+/// The handle through which a body reaches its generator's yield points. Only [`new`] makes
+/// one, and only for the body it makes the generator of.
+pub struct Co<Y, S, E> {
+    id: u64,
+    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
+}
+
+impl<Y, S, E> Clone for Co<Y, S, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Y, S, E> Copy for Co<Y, S, E> {}
+
+/// Makes the generator of a `#[generator]` function.
+pub fn new<Y, S, E, B: Future>(body: impl FnOnce(Co<Y, S, E>) -> B) -> Gen<B, Y, S, E> {
+    Gen::new(|id| {
+        body(Co {
+            id,
+            _types: PhantomData,
+        })
+    })
+}
+
+impl<Y, S, E> Co<Y, S, E> {
+    /// `yield_!(value)`.
+    pub fn yield_(self, value: Y) -> YieldPoint<Y, S, E, false> {
+        YieldPoint::new(self.id, value)
+    }
+
+    /// `try_yield!(value)`.
+    pub fn try_yield(self, value: Y) -> YieldPoint<Y, S, E, true> {
+        YieldPoint::new(self.id, value)
+    }
+
+    /// `raise_!(error)`.
+    pub fn raise(self, error: E) -> RaisePoint<Y, S, E> {
+        RaisePoint {
+            id: self.id,
+            error: Some(error),
+            _types: PhantomData,
+        }
+    }
+
+    /// `yield_from!(target)` and `try_yield_from!(target)`.
+    pub fn delegate<T: Delegate<Y, S, E>, const CATCH: bool>(
+        self,
+        target: T,
+    ) -> DelegatePoint<T, Y, S, E, CATCH> {
+        DelegatePoint::new(self.id, target)
+    }
+}
+
+/// The header of the generator polling `cx`, checked against `id`.
+pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>, id: u64) -> &'a mut Header<Y, S, E> {
+    let header = waker::header::<Y, S, E>(cx, id);
+    // SAFETY: the header is live for the whole poll (the generator lent it to this poll only)
+    // and the generator touches it only after the poll returns; the caller drops the
+    // reference before returning from `poll`.
+    unsafe { &mut *header.as_ptr() }
+}
+
+/// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
+pub struct YieldPoint<Y, S, E, const CATCH: bool> {
+    id: u64,
+    value: Option<Y>,
+    _types: PhantomData<fn(S, E)>,
+}
+
+// The yielded value is never pinned.
+impl<Y, S, E, const CATCH: bool> Unpin for YieldPoint<Y, S, E, CATCH> {}
+
+impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
+    fn new(id: u64, value: Y) -> Self {
+        Self {
+            id,
+            value: Some(value),
+            _types: PhantomData,
+        }
+    }
+
+    fn poll_point(&mut self, cx: &Context<'_>) -> Poll<Result<S, Interrupt<E>>> {
+        let header = header_mut::<Y, S, E>(cx, self.id);
+        if let Some(value) = self.value.take() {
+            header.out = Some(Out::Yield(value));
+            header.catching = CATCH;
+            return Poll::Pending;
+        }
+        Poll::Ready(match header.input.take() {
+            Some(Input::Send(s)) => Ok(s),
+            Some(Input::Throw(e)) => Err(Interrupt::Throw(e)),
+            Some(Input::Close) => Err(Interrupt::Close),
+            _ => unreachable!("a yield point was resumed without a value"),
+        })
+    }
+}
+
+impl<Y, S, E> Future for YieldPoint<Y, S, E, false> {
+    type Output = S;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
+        self.get_mut().poll_point(cx).map(|r| match r {
+            Ok(s) => s,
+            Err(_) => unreachable!("a plain yield point never sees close or throw"),
+        })
+    }
+}
+
+impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
+    type Output = Result<S, Interrupt<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().poll_point(cx)
+    }
+}
+
+/// A `raise_!`: the generator finishes and the error goes to its caller.
+pub struct RaisePoint<Y, S, E> {
+    id: u64,
+    error: Option<E>,
+    _types: PhantomData<fn(Y, S)>,
+}
+
+impl<Y, S, E> Unpin for RaisePoint<Y, S, E> {}
+
+impl<Y, S, E> Future for RaisePoint<Y, S, E> {
+    type Output = Infallible;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
+        let this = self.get_mut();
+        let header = header_mut::<Y, S, E>(cx, this.id);
+        let error = this.error.take().expect("a raised generator is not resumed");
+        header.out = Some(Out::Raise(error));
+        Poll::Pending
+    }
+}
+
+/// Ties the type of a generator's return value to its body without naming internals in errors.
+pub fn returns<R>(value: R) -> R {
+    value
+}

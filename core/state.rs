@@ -1,0 +1,159 @@
+//! The values that go into and come out of a generator.
+
+use core::fmt;
+
+/// What a resume produced: the generator either yielded a value and is suspended, or it returned.
+///
+/// The same shape as the unstable `core::ops::CoroutineState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GeneratorState<Y, R> {
+    /// The generator suspended at a `yield_!` with this value.
+    Yielded(Y),
+    /// The generator finished with this return value (Python's `StopIteration.value`).
+    Complete(R),
+}
+
+impl<Y, R> GeneratorState<Y, R> {
+    /// The yielded value, or `None` if the generator completed.
+    pub fn yielded(self) -> Option<Y> {
+        match self {
+            Self::Yielded(y) => Some(y),
+            Self::Complete(_) => None,
+        }
+    }
+
+    /// The return value, or `None` if the generator yielded.
+    pub fn complete(self) -> Option<R> {
+        match self {
+            Self::Yielded(_) => None,
+            Self::Complete(r) => Some(r),
+        }
+    }
+}
+
+/// Where a generator is in its life (Python's `inspect.getgeneratorstate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Made but never resumed: the body has not run (`GEN_CREATED`).
+    Created,
+    /// Suspended at a yield point (`GEN_SUSPENDED`).
+    Suspended,
+    /// Returned, raised, or was closed; every later resume is refused (`GEN_CLOSED`).
+    Finished,
+    /// Its body panicked; every later resume is refused.
+    Poisoned,
+}
+
+/// What the body of a generator sees at a catching yield point (`try_yield!`, `try_yield_from!`)
+/// instead of a sent value.
+///
+/// The plain forms (`yield_!`, `yield_from!`) never show it to the body: a close ends the body
+/// at the yield point, dropping its live locals, and a thrown error ends it too and comes back
+/// to whoever threw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Interrupt<E> {
+    /// The generator is being closed (Python's `GeneratorExit`). The body may clean up and
+    /// return a value, which `close()` hands to its caller.
+    Close,
+    /// An error was thrown in with `throw()`, or came out of a sub-generator.
+    Throw(E),
+}
+
+/// Why a resume did not deliver its value, or the error the body raised.
+///
+/// `T` is the value the caller tried to deliver (`()` for `start`, the sent value for `send`,
+/// the error for `throw`): it is handed back, never lost.
+#[derive(Clone, PartialEq, Eq)]
+pub enum ResumeError<T, E> {
+    /// A value was sent to a generator that has not started; call `start()` first.
+    /// (Python raises `TypeError: can't send non-None value to a just-started generator`.)
+    NotStarted(T),
+    /// `start()` was called on a generator that has already started; use `send`.
+    AlreadyStarted(T),
+    /// The generator has finished (Python raises `StopIteration`).
+    Finished(T),
+    /// The generator's body panicked earlier.
+    Poisoned(T),
+    /// The body raised this error: a thrown error it did not catch, or a `raise_!`. The generator
+    /// is now finished.
+    Raised(E),
+}
+
+impl<T, E> ResumeError<T, E> {
+    /// The value that was not delivered, if this error carries one.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Self::NotStarted(t) | Self::AlreadyStarted(t) | Self::Finished(t) | Self::Poisoned(t) => {
+                Some(t)
+            }
+            Self::Raised(_) => None,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::NotStarted(_) => {
+                "cannot send a value to a generator that has not started; call start() first"
+            }
+            Self::AlreadyStarted(_) => {
+                "start() was called on a generator that has already started; use send()"
+            }
+            Self::Finished(_) => "the generator has already finished",
+            Self::Poisoned(_) => "the generator panicked earlier and cannot be resumed",
+            Self::Raised(_) => "the generator raised an error",
+        }
+    }
+}
+
+impl<T, E: fmt::Debug> fmt::Debug for ResumeError<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotStarted(_) => f.write_str("NotStarted(..)"),
+            Self::AlreadyStarted(_) => f.write_str("AlreadyStarted(..)"),
+            Self::Finished(_) => f.write_str("Finished(..)"),
+            Self::Poisoned(_) => f.write_str("Poisoned(..)"),
+            Self::Raised(e) => f.debug_tuple("Raised").field(e).finish(),
+        }
+    }
+}
+
+impl<T, E: fmt::Debug> fmt::Display for ResumeError<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Raised(e) => write!(f, "the generator raised an error: {e:?}"),
+            other => f.write_str(other.reason()),
+        }
+    }
+}
+
+impl<T, E: fmt::Debug> std::error::Error for ResumeError<T, E> {}
+
+/// Why `close()` did not end the generator cleanly.
+#[derive(Clone, PartialEq, Eq)]
+pub enum CloseError<Y, E> {
+    /// The body caught the close and yielded this value instead of finishing (Python's
+    /// `RuntimeError: generator ignored GeneratorExit`). The generator is now finished.
+    Ignored(Y),
+    /// The body caught the close and raised this error. The generator is now finished.
+    Raised(E),
+}
+
+impl<Y, E: fmt::Debug> fmt::Debug for CloseError<Y, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ignored(_) => f.write_str("Ignored(..)"),
+            Self::Raised(e) => f.debug_tuple("Raised").field(e).finish(),
+        }
+    }
+}
+
+impl<Y, E: fmt::Debug> fmt::Display for CloseError<Y, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ignored(_) => f.write_str("generator ignored close: it yielded instead of finishing"),
+            Self::Raised(e) => write!(f, "the generator raised an error while closing: {e:?}"),
+        }
+    }
+}
+
+impl<Y, E: fmt::Debug> std::error::Error for CloseError<Y, E> {}

@@ -1,0 +1,123 @@
+//! Emits the function that returns a generator: a thin shell over `::corogen::__private`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, Pat, PatIdent, ReturnType, Signature, Stmt, Type};
+
+use crate::args::Args;
+use crate::transform::Generator;
+
+/// The yield, send and throw types, with their defaults.
+fn types(args: &Args) -> (TokenStream, TokenStream, TokenStream) {
+    let or = |ty: &Option<Type>, default: TokenStream| {
+        ty.as_ref().map_or(default, ToTokens::to_token_stream)
+    };
+    (
+        or(&args.yield_ty, quote!(())),
+        or(&args.send_ty, quote!(())),
+        or(&args.throw_ty, quote!(::corogen::__private::Infallible)),
+    )
+}
+
+fn return_type(sig: &Signature) -> TokenStream {
+    match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    }
+}
+
+/// `fn name(args) -> ::corogen::Gen<impl Future<Output = R>, Y, S, E>`.
+fn signature(sig: &Signature, args: &Args) -> Signature {
+    let (y, s, e) = types(args);
+    let r = return_type(sig);
+    let span = sig.output.span();
+    let mut sig = sig.clone();
+    sig.output = syn::parse_quote_spanned! {span=>
+        -> ::corogen::Gen<impl ::core::future::Future<Output = #r>, #y, #s, #e>
+    };
+    sig
+}
+
+pub fn generator(generator: &Generator, args: &Args) -> TokenStream {
+    let function = &generator.function;
+    let (y, s, e) = types(args);
+    let mut sig = signature(&function.sig, args);
+    let rebinds = bind_arguments(&mut sig);
+    let co = &generator.co;
+    let attrs = &function.attrs;
+    let vis = &function.vis;
+    let stmts = &function.block.stmts;
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            ::corogen::__private::new(
+                move |#co: ::corogen::__private::Co<#y, #s, #e>| async move {
+                    #(#rebinds)*
+                    #(#stmts)*
+                },
+            )
+        }
+    }
+}
+
+/// Moves every argument into the body, as an `async fn` does, so that it lives (and is
+/// dropped) with the generator. A pattern argument gets a hidden name outside and is
+/// destructured inside.
+fn bind_arguments(sig: &mut Signature) -> Vec<Stmt> {
+    let mut rebinds = Vec::new();
+    for (i, arg) in sig.inputs.iter_mut().enumerate() {
+        match arg {
+            FnArg::Receiver(receiver) => {
+                let this = &receiver.self_token;
+                rebinds.push(syn::parse_quote!(let _ = &#this;));
+            }
+            FnArg::Typed(typed) => match &mut *typed.pat {
+                Pat::Ident(PatIdent {
+                    by_ref: None,
+                    mutability,
+                    ident,
+                    subpat: None,
+                    ..
+                }) => {
+                    let mutability = mutability.take();
+                    rebinds.push(syn::parse_quote!(let #mutability #ident = #ident;));
+                }
+                pat => {
+                    let hidden = format_ident!("__corogen_arg{}", i, span = Span::mixed_site());
+                    let original = std::mem::replace(pat, syn::parse_quote!(#hidden));
+                    rebinds.push(syn::parse_quote!(let #original = #hidden;));
+                }
+            },
+        }
+    }
+    rebinds
+}
+
+/// On error: the errors, and the function with a body that never runs, so that callers still
+/// type-check and one mistake gives one error.
+pub fn fallback(input: TokenStream, args: &Args, error: syn::Error) -> TokenStream {
+    let errors = error.to_compile_error();
+    let Ok(function) = syn::parse2::<syn::ItemFn>(input.clone()) else {
+        return quote!(#errors #input);
+    };
+    if function.sig.asyncness.is_some() || function.sig.constness.is_some() {
+        return errors;
+    }
+    let (y, s, e) = types(args);
+    let r = return_type(&function.sig);
+    let sig = signature(&function.sig, args);
+    let attrs = &function.attrs;
+    let vis = &function.vis;
+    let span = function.block.span();
+    quote_spanned! {span=>
+        #errors
+        #(#attrs)*
+        #[allow(unused_variables, unreachable_code)]
+        #vis #sig {
+            ::corogen::__private::new(
+                move |_: ::corogen::__private::Co<#y, #s, #e>| ::core::future::pending::<#r>(),
+            )
+        }
+    }
+}
