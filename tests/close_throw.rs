@@ -1,0 +1,230 @@
+//! close() and throw() with Python's rules, and drop-exactly-once of every live local.
+
+mod common;
+
+use common::Log;
+use corogen::prelude::*;
+use std::pin::pin;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Oops(&'static str);
+
+#[generator(yield = u32, throw = Oops)]
+fn guarded(log: Log) -> &'static str {
+    let _outer = log.guard("outer");
+    yield_!(1);
+    {
+        let _inner = log.guard("inner");
+        yield_!(2);
+        let _second = log.guard("second");
+        yield_!(3);
+    }
+    yield_!(4);
+    "done"
+}
+
+/// Closing or dropping at each suspension point drops exactly the live locals, once each,
+/// innermost scope first.
+#[test]
+fn close_and_drop_at_every_suspension_point() {
+    let expected: [&[&str]; 5] = [
+        &[],
+        &["drop outer"],
+        &["drop inner", "drop outer"],
+        &["drop second", "drop inner", "drop outer"],
+        &["drop outer"],
+    ];
+    for (resumes, want) in expected.iter().enumerate() {
+        for by_drop in [false, true] {
+            let log = Log::default();
+            let mut g = Box::pin(guarded(log.clone()));
+            for i in 0..resumes {
+                let r = if i == 0 { g.start() } else { g.send(()) };
+                assert_eq!(r, Ok(GeneratorState::Yielded(i as u32 + 1)));
+            }
+            log.take();
+            if by_drop {
+                drop(g);
+                assert_eq!(log.take(), *want, "dropped after {resumes} resumes");
+            } else {
+                assert_eq!(g.close(), Ok(None));
+                assert_eq!(g.status(), Status::Finished);
+                assert_eq!(g.close(), Ok(None), "closing a finished generator is a no-op");
+                assert_eq!(log.take(), *want, "closed after {resumes} resumes");
+                drop(g);
+                assert!(log.take().is_empty(), "nothing is dropped twice");
+            }
+        }
+    }
+}
+
+#[test]
+fn drop_logs_exactly_once() {
+    for resumes in 0..5 {
+        let log = Log::default();
+        {
+            let mut g = Box::pin(guarded(log.clone()));
+            for i in 0..resumes {
+                let _ = if i == 0 { g.start() } else { g.send(()) };
+            }
+            log.take();
+        }
+        let dropped = log.take();
+        let mut unique = dropped.clone();
+        unique.dedup();
+        assert_eq!(dropped, unique, "each local dropped once");
+        let want = match resumes {
+            0 => 0,
+            1 | 4 => 1,
+            2 => 2,
+            _ => 3,
+        };
+        assert_eq!(dropped.len(), want, "after {resumes} resumes: {dropped:?}");
+    }
+}
+
+#[test]
+fn close_unstarted_never_runs_the_body() {
+    let log = Log::default();
+    let mut g = pin!(guarded(log.clone()));
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(g.status(), Status::Finished);
+    assert!(log.take().is_empty());
+    assert_eq!(g.start(), Err(ResumeError::Finished(())));
+}
+
+#[generator(yield = u32, throw = Oops)]
+fn catcher(log: Log) -> &'static str {
+    let _local = log.guard("local");
+    loop {
+        match try_yield!(7) {
+            Ok(()) => log.push("sent"),
+            Err(Interrupt::Close) => {
+                log.push("saw close");
+                return "cleanup value";
+            }
+            Err(Interrupt::Throw(Oops(why))) => log.push(format!("caught {why}")),
+        }
+    }
+}
+
+#[test]
+fn caught_close_returns_a_value() {
+    let log = Log::default();
+    let mut g = pin!(catcher(log.clone()));
+    g.start().unwrap();
+    assert_eq!(g.close(), Ok(Some("cleanup value")));
+    assert_eq!(log.take(), ["saw close", "drop local"]);
+}
+
+#[test]
+fn caught_throw_goes_on() {
+    let log = Log::default();
+    let mut g = pin!(catcher(log.clone()));
+    g.start().unwrap();
+    assert_eq!(g.throw(Oops("x")), Ok(GeneratorState::Yielded(7)));
+    assert_eq!(g.status(), Status::Suspended);
+    assert_eq!(log.take(), ["caught x"]);
+}
+
+#[test]
+fn uncaught_throw_finishes_and_hands_back_the_error() {
+    let log = Log::default();
+    let mut g = pin!(guarded(log.clone()));
+    g.start().unwrap();
+    g.send(()).unwrap();
+    log.take();
+    assert_eq!(g.throw(Oops("bad")), Err(ResumeError::Raised(Oops("bad"))));
+    assert_eq!(log.take(), ["drop inner", "drop outer"]);
+    assert_eq!(g.status(), Status::Finished);
+    assert_eq!(g.throw(Oops("again")), Err(ResumeError::Finished(Oops("again"))));
+}
+
+#[test]
+fn throw_into_unstarted_never_runs_the_body() {
+    let log = Log::default();
+    let mut g = pin!(guarded(log.clone()));
+    assert_eq!(g.throw(Oops("early")), Err(ResumeError::Raised(Oops("early"))));
+    assert!(log.take().is_empty());
+    assert_eq!(g.status(), Status::Finished);
+}
+
+#[test]
+fn ignored_close_is_an_error_and_finishes() {
+    #[generator(yield = u32)]
+    fn stubborn(log: Log) {
+        let _g = log.guard("stubborn");
+        loop {
+            if try_yield!(1).is_err() {
+                log.push("ignoring");
+            }
+        }
+    }
+    let log = Log::default();
+    let mut g = pin!(stubborn(log.clone()));
+    g.start().unwrap();
+    assert_eq!(g.close(), Err(CloseError::Ignored(1)));
+    assert_eq!(log.take(), ["ignoring", "drop stubborn"]);
+    assert_eq!(g.status(), Status::Finished);
+    assert_eq!(g.close(), Ok(None));
+}
+
+#[test]
+fn raise_from_the_body() {
+    #[generator(yield = u32, send = u32, throw = Oops)]
+    fn checked() {
+        loop {
+            let v = yield_!(0);
+            if v > 10 {
+                raise_!(Oops("too big"));
+            }
+        }
+    }
+    let mut g = pin!(checked());
+    g.start().unwrap();
+    assert_eq!(g.send(3), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(g.send(30), Err(ResumeError::Raised(Oops("too big"))));
+    assert_eq!(g.status(), Status::Finished);
+}
+
+#[test]
+fn raise_while_closing() {
+    #[generator(yield = u32, throw = Oops)]
+    fn angry() {
+        if let Err(Interrupt::Close) = try_yield!(1) {
+            raise_!(Oops("not now"));
+        }
+    }
+    let mut g = pin!(angry());
+    g.start().unwrap();
+    assert_eq!(g.close(), Err(CloseError::Raised(Oops("not now"))));
+}
+
+#[test]
+fn drop_of_a_catching_generator_runs_its_cleanup() {
+    let log = Log::default();
+    {
+        let mut g = pin!(catcher(log.clone()));
+        g.start().unwrap();
+    }
+    assert_eq!(log.take(), ["saw close", "drop local"]);
+}
+
+#[test]
+fn mutex_guard_and_borrows_across_yields() {
+    use std::sync::Mutex;
+    #[generator(yield = u32)]
+    fn holds(m: &Mutex<Vec<u32>>) {
+        let guard = m.lock().unwrap();
+        for x in guard.iter() {
+            yield_!(*x);
+        }
+    }
+    let m = Mutex::new(vec![1, 2, 3]);
+    {
+        let mut g = pin!(holds(&m));
+        assert_eq!(g.next(), Some(1));
+        assert!(m.try_lock().is_err(), "the guard is held across the yield");
+    }
+    assert!(m.try_lock().is_ok(), "dropping the generator released the guard");
+}
