@@ -8,10 +8,10 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
+use crate::__private::header_mut;
 use crate::Gen;
 use crate::Interrupt;
-use crate::level::{Header, Input, Out, Phase, Step};
-use crate::__private::header_mut;
+use crate::level::{Entry, Header, Input, Out, Phase, Step};
 
 pub(crate) mod sealed {
     use super::*;
@@ -45,7 +45,7 @@ impl<T: Target<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
 fn begin_gen<B: Future, Y, S, E>(
     g: Pin<&mut Gen<B, Y, S, E>>,
     started: impl FnOnce() -> Option<S>,
-) -> Option<(NonNull<Header<Y, S, E>>, Input<S, E>)> {
+) -> Option<Entry<Y, S, E>> {
     let first = match g.phase() {
         Phase::Created => Input::Start,
         Phase::Suspended => Input::Send(started()?),
@@ -239,6 +239,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E,
     fn poll_point(self: Pin<&mut Self>, cx: &Context<'_>) -> Poll<Result<T::Output, Interrupt<E>>> {
         // SAFETY: `target` is structurally pinned; the other fields are not pinned.
         let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above: `target` is pinned with `self` and never moved out.
         let mut target = unsafe { Pin::new_unchecked(&mut this.target) };
         let header = header_mut::<Y, S, E>(cx, this.id);
         let (level, input) = match this.state {

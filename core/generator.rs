@@ -101,6 +101,12 @@ pub type ResumeResult<G, T> = Result<
     ResumeError<T, <G as Generator>::Throw>,
 >;
 
+/// The result of `close`.
+pub type CloseResult<G> = Result<
+    Option<<G as Generator>::Return>,
+    CloseError<<G as Generator>::Yield, <G as Generator>::Throw>,
+>;
+
 /// Python's generator methods on a pinned generator (`Pin<&mut G>` or `Pin<Box<G>>`).
 ///
 /// ```
@@ -157,7 +163,7 @@ pub trait GeneratorExt: Generator {
     /// # Errors
     /// [`CloseError::Ignored`] if the body yielded instead of finishing,
     /// [`CloseError::Raised`] if it raised an error. Either way the generator has finished.
-    fn close(&mut self) -> Result<Option<Self::Return>, CloseError<Self::Yield, Self::Throw>>;
+    fn close(&mut self) -> CloseResult<Self>;
 }
 
 impl<P> GeneratorExt for Pin<P>
@@ -185,7 +191,7 @@ where
         }
     }
 
-    fn close(&mut self) -> Result<Option<Self::Return>, CloseError<Self::Yield, Self::Throw>> {
+    fn close(&mut self) -> CloseResult<Self> {
         match self.as_mut().resume(Resume::Close) {
             Resumed::Complete(r) => Ok(Some(r)),
             Resumed::Raised(e) => Err(CloseError::Raised(e)),
@@ -205,7 +211,9 @@ fn refused<T, E>(why: Refusal, value: T) -> ResumeError<T, E> {
 }
 
 /// Maps every outcome but a refusal (which each caller handles with its own value).
-fn settled<Y, R, S, E, T>(outcome: Resumed<Y, R, S, E>) -> Result<GeneratorState<Y, R>, ResumeError<T, E>> {
+fn settled<Y, R, S, E, T>(
+    outcome: Resumed<Y, R, S, E>,
+) -> Result<GeneratorState<Y, R>, ResumeError<T, E>> {
     match outcome {
         Resumed::Yielded(y) => Ok(GeneratorState::Yielded(y)),
         Resumed::Complete(r) => Ok(GeneratorState::Complete(r)),

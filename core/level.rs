@@ -60,6 +60,9 @@ pub(crate) enum Step<Y, S, E> {
     Refused(crate::Refusal, Input<S, E>),
 }
 
+/// Where a delegation enters a level, and the first input it gives it.
+pub(crate) type Entry<Y, S, E> = (NonNull<Header<Y, S, E>>, Input<S, E>);
+
 /// The start of every level. `id` must stay the first field: a yield point reads it through a
 /// type-erased pointer before it trusts the rest of the layout.
 #[repr(C)]

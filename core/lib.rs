@@ -214,9 +214,9 @@
 #![doc(html_root_url = "https://docs.rs/corogen/0.1.0")]
 
 mod delegate;
-mod machine;
 mod generator;
 mod level;
+mod machine;
 mod state;
 mod waker;
 
@@ -225,10 +225,10 @@ mod waker;
 pub mod __private;
 
 pub use crate::delegate::Delegate;
-pub use crate::machine::Gen;
 pub use crate::generator::{
-    Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
+    CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
 };
+pub use crate::machine::Gen;
 pub use crate::state::{CloseError, GeneratorState, Interrupt, ResumeError, Status};
 
 /// Marks a function as a generator.
@@ -258,9 +258,7 @@ pub use corogen_macros::generator;
 #[macro_export]
 macro_rules! yield_ {
     ($($tokens:tt)*) => {
-        ::core::compile_error!(
-            "`yield_!` can only be used inside a function marked `#[generator]`"
-        )
+        ::core::compile_error!("`yield_!` can only be used inside a function marked `#[generator]`")
     };
 }
 
@@ -309,9 +307,7 @@ macro_rules! try_yield_from {
 #[macro_export]
 macro_rules! raise_ {
     ($($tokens:tt)*) => {
-        ::core::compile_error!(
-            "`raise_!` can only be used inside a function marked `#[generator]`"
-        )
+        ::core::compile_error!("`raise_!` can only be used inside a function marked `#[generator]`")
     };
 }
 

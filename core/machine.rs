@@ -112,7 +112,9 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         match (self.header.phase, input) {
             (Phase::Created, Input::Start) => self.poll_body(None),
             (Phase::Created, Input::Send(s)) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
-            (Phase::Suspended, Input::Start) => Step::Refused(Refusal::AlreadyStarted, Input::Start),
+            (Phase::Suspended, Input::Start) => {
+                Step::Refused(Refusal::AlreadyStarted, Input::Start)
+            }
             (Phase::Created, Input::Throw(e)) => self.end(Step::Raise(e)),
             (Phase::Suspended, Input::Throw(e)) if !catching => self.end(Step::Raise(e)),
             (Phase::Created | Phase::Suspended, Input::Kill) => self.end(Step::Closed),
@@ -141,6 +143,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         header.phase = Phase::Running;
         // SAFETY: `Running` is structurally pinned; the future is not moved.
         let future = match unsafe { body.as_mut().get_unchecked_mut() } {
+            // SAFETY: as above.
             Body::Running(future) => unsafe { Pin::new_unchecked(future) },
             _ => unreachable!("a suspended generator has a body"),
         };

@@ -5,18 +5,23 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-pub use crate::delegate::{Delegate, DelegateIter, DelegatePoint, Probe, ViaGenerator, ViaIterator};
+pub use crate::delegate::{
+    Delegate, DelegateIter, DelegatePoint, Probe, ViaGenerator, ViaIterator,
+};
 use crate::level::{Header, Input, Out};
 use crate::{Gen, Interrupt, waker};
 
 pub use core::convert::Infallible;
 pub use core::pin::pin;
 
+/// Ties a handle to its generator's types, keeping it `Send`, `Sync` and invariant.
+type Types<Y, S, E> = fn(Y, S, E) -> (Y, S, E);
+
 /// The handle through which a body reaches its generator's yield points. Only [`new`] makes
 /// one, and only for the body it makes the generator of.
 pub struct Co<Y, S, E> {
     id: u64,
-    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
+    _types: PhantomData<Types<Y, S, E>>,
 }
 
 impl<Y, S, E> Clone for Co<Y, S, E> {
@@ -144,7 +149,10 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
         let this = self.get_mut();
         let header = header_mut::<Y, S, E>(cx, this.id);
-        let error = this.error.take().expect("a raised generator is not resumed");
+        let error = this
+            .error
+            .take()
+            .expect("a raised generator is not resumed");
         header.out = Some(Out::Raise(error));
         Poll::Pending
     }

@@ -83,9 +83,10 @@ impl<T, E> ResumeError<T, E> {
     /// The value that was not delivered, if this error carries one.
     pub fn into_value(self) -> Option<T> {
         match self {
-            Self::NotStarted(t) | Self::AlreadyStarted(t) | Self::Finished(t) | Self::Poisoned(t) => {
-                Some(t)
-            }
+            Self::NotStarted(t)
+            | Self::AlreadyStarted(t)
+            | Self::Finished(t)
+            | Self::Poisoned(t) => Some(t),
             Self::Raised(_) => None,
         }
     }
@@ -150,7 +151,9 @@ impl<Y, E: fmt::Debug> fmt::Debug for CloseError<Y, E> {
 impl<Y, E: fmt::Debug> fmt::Display for CloseError<Y, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Ignored(_) => f.write_str("generator ignored close: it yielded instead of finishing"),
+            Self::Ignored(_) => {
+                f.write_str("generator ignored close: it yielded instead of finishing")
+            }
             Self::Raised(e) => write!(f, "the generator raised an error while closing: {e:?}"),
         }
     }

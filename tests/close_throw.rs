@@ -49,7 +49,11 @@ fn close_and_drop_at_every_suspension_point() {
             } else {
                 assert_eq!(g.close(), Ok(None));
                 assert_eq!(g.status(), Status::Finished);
-                assert_eq!(g.close(), Ok(None), "closing a finished generator is a no-op");
+                assert_eq!(
+                    g.close(),
+                    Ok(None),
+                    "closing a finished generator is a no-op"
+                );
                 assert_eq!(log.take(), *want, "closed after {resumes} resumes");
                 drop(g);
                 assert!(log.take().is_empty(), "nothing is dropped twice");
@@ -137,14 +141,20 @@ fn uncaught_throw_finishes_and_hands_back_the_error() {
     assert_eq!(g.throw(Oops("bad")), Err(ResumeError::Raised(Oops("bad"))));
     assert_eq!(log.take(), ["drop inner", "drop outer"]);
     assert_eq!(g.status(), Status::Finished);
-    assert_eq!(g.throw(Oops("again")), Err(ResumeError::Finished(Oops("again"))));
+    assert_eq!(
+        g.throw(Oops("again")),
+        Err(ResumeError::Finished(Oops("again")))
+    );
 }
 
 #[test]
 fn throw_into_unstarted_never_runs_the_body() {
     let log = Log::default();
     let mut g = pin!(guarded(log.clone()));
-    assert_eq!(g.throw(Oops("early")), Err(ResumeError::Raised(Oops("early"))));
+    assert_eq!(
+        g.throw(Oops("early")),
+        Err(ResumeError::Raised(Oops("early")))
+    );
     assert!(log.take().is_empty());
     assert_eq!(g.status(), Status::Finished);
 }
@@ -226,5 +236,8 @@ fn mutex_guard_and_borrows_across_yields() {
         assert_eq!(g.next(), Some(1));
         assert!(m.try_lock().is_err(), "the guard is held across the yield");
     }
-    assert!(m.try_lock().is_ok(), "dropping the generator released the guard");
+    assert!(
+        m.try_lock().is_ok(),
+        "dropping the generator released the guard"
+    );
 }

@@ -54,9 +54,15 @@ fn throw_reaches_the_innermost_first() {
     let log = Log::default();
     let mut g = pin!(delegator(log.clone()));
     g.start().unwrap();
-    assert_eq!(g.throw(Oops("catch me")), Ok(GeneratorState::Yielded("a:0".into())));
+    assert_eq!(
+        g.throw(Oops("catch me")),
+        Ok(GeneratorState::Yielded("a:0".into()))
+    );
     assert_eq!(log.take(), ["a caught"]);
-    assert_eq!(g.throw(Oops("fatal")), Err(ResumeError::Raised(Oops("fatal"))));
+    assert_eq!(
+        g.throw(Oops("fatal")),
+        Err(ResumeError::Raised(Oops("fatal")))
+    );
     assert_eq!(log.take(), ["drop a", "drop delegator"]);
     assert_eq!(g.status(), Status::Finished);
 }
@@ -78,7 +84,10 @@ fn delegator_may_catch_what_the_sub_raises() {
     let log = Log::default();
     let mut g = pin!(forgiving(log.clone()));
     g.start().unwrap();
-    assert_eq!(g.throw(Oops("fatal")), Ok(GeneratorState::Yielded("after".into())));
+    assert_eq!(
+        g.throw(Oops("fatal")),
+        Ok(GeneratorState::Yielded("after".into()))
+    );
     assert_eq!(log.take(), ["drop a", "delegator caught fatal"]);
     assert_eq!(g.send(1), Ok(GeneratorState::Complete("recovered")));
 }
@@ -160,7 +169,9 @@ fn deep_chain_close_and_drop() {
 #[test]
 fn delegating_by_reference_keeps_the_generator() {
     #[generator(yield = u64, send = u64)]
-    fn borrow_twice(mut sub: std::pin::Pin<Box<corogen::Gen<impl Future<Output = u64>, u64, u64>>>) -> (Option<u64>, Option<u64>) {
+    fn borrow_twice(
+        mut sub: std::pin::Pin<Box<corogen::Gen<impl Future<Output = u64>, u64, u64>>>,
+    ) -> (Option<u64>, Option<u64>) {
         let first = yield_from!(&mut sub);
         let second = yield_from!(&mut sub);
         (first, second)
@@ -174,7 +185,9 @@ fn delegating_by_reference_keeps_the_generator() {
 #[test]
 fn delegating_to_a_started_generator_sends_the_default_first() {
     #[generator(yield = u64, send = u64)]
-    fn take_over(sub: &mut std::pin::Pin<Box<corogen::Gen<impl Future<Output = u64>, u64, u64>>>) -> Option<u64> {
+    fn take_over(
+        sub: &mut std::pin::Pin<Box<corogen::Gen<impl Future<Output = u64>, u64, u64>>>,
+    ) -> Option<u64> {
         yield_from!(sub)
     }
     let mut sub = Box::pin(echo());
@@ -200,7 +213,6 @@ fn yield_from_an_iterable() {
     let v: Vec<char> = pin!(letters()).collect();
     assert_eq!(v, ['a', 'b', 'c', 'd']);
 }
-
 
 #[generator(yield = String)]
 fn permutations(s: &'static str, i: usize, a: String) {
@@ -238,7 +250,11 @@ fn in_order(tree: &Tree) {
 fn build(values: &[u32]) -> Tree {
     match values.len() {
         0 => Tree::Leaf,
-        n => Tree::Node(Box::new(build(&values[..n / 2])), values[n / 2], Box::new(build(&values[n / 2 + 1..]))),
+        n => Tree::Node(
+            Box::new(build(&values[..n / 2])),
+            values[n / 2],
+            Box::new(build(&values[n / 2 + 1..])),
+        ),
     }
 }
 

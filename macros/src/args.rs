@@ -18,9 +18,9 @@ impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = Args::default();
         while !input.is_empty() {
-            let key = input.call(Ident::parse_any).map_err(|e| {
-                syn::Error::new(e.span(), format!("expected {KEYS}"))
-            })?;
+            let key = input
+                .call(Ident::parse_any)
+                .map_err(|e| syn::Error::new(e.span(), format!("expected {KEYS}")))?;
             let slot = match key.to_string().as_str() {
                 "yield" => &mut args.yield_ty,
                 "send" => &mut args.send_ty,

@@ -50,6 +50,8 @@ pub fn generator(generator: &Generator, args: &Args) -> TokenStream {
     let stmts = &function.block.stmts;
     quote! {
         #(#attrs)*
+        // The body's yield points are awaits of the lowering, not of the user's code.
+        #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
         #vis #sig {
             ::corogen::__private::new(
                 move |#co: ::corogen::__private::Co<#y, #s, #e>| async move {

@@ -11,7 +11,9 @@ pub fn parse(input: TokenStream) -> syn::Result<ItemFn> {
         Ok(Item::Fn(function)) => function,
         Ok(other) => return Err(not_a_function(&other)),
         Err(error) => match syn::parse2::<TraitItem>(input) {
-            Ok(TraitItem::Fn(TraitItemFn { default: None, sig, .. })) => {
+            Ok(TraitItem::Fn(TraitItemFn {
+                default: None, sig, ..
+            })) => {
                 return Err(syn::Error::new(
                     sig.span(),
                     "#[generator] needs a function body; a trait method without a default body \
@@ -85,8 +87,11 @@ fn check(function: &ItemFn) -> syn::Result<()> {
 
 /// One error out of many, or `Ok` if there are none.
 pub fn combine(errors: Vec<syn::Error>) -> syn::Result<()> {
-    errors.into_iter().reduce(|mut all, e| {
-        all.combine(e);
-        all
-    }).map_or(Ok(()), Err)
+    errors
+        .into_iter()
+        .reduce(|mut all, e| {
+            all.combine(e);
+            all
+        })
+        .map_or(Ok(()), Err)
 }

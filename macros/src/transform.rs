@@ -69,7 +69,6 @@ struct Rewriter {
 impl Rewriter {
     fn expand(&mut self, point: Point, mac: &Macro) -> Expr {
         let span = mac.path.span();
-        let name = &mac.path.segments.last().map(|s| s.ident.to_string());
         let mut value = match parse_value(point, mac) {
             Ok(value) => value,
             Err(error) => {
@@ -96,7 +95,6 @@ impl Rewriter {
                 }
             }
         };
-        let _ = name;
         syn::parse2(tokens).unwrap_or_else(|e| {
             self.errors.push(e);
             syn::parse_quote!(())
@@ -118,7 +116,11 @@ impl Rewriter {
                 mac.tokens = quote!(#args);
             }
             Err(_) => {
-                let outer = mac.path.segments.last().map_or_else(String::new, |s| s.ident.to_string());
+                let outer = mac
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(String::new, |s| s.ident.to_string());
                 self.errors.push(syn::Error::new(
                     found.span(),
                     format!(
@@ -149,7 +151,10 @@ fn parse_value(point: Point, mac: &Macro) -> syn::Result<Expr> {
                 mac.span(),
                 format!(
                     "`{}!` needs an argument",
-                    mac.path.segments.last().map_or_else(String::new, |s| s.ident.to_string())
+                    mac.path
+                        .segments
+                        .last()
+                        .map_or_else(String::new, |s| s.ident.to_string())
                 ),
             )),
         };
@@ -159,7 +164,10 @@ fn parse_value(point: Point, mac: &Macro) -> syn::Result<Expr> {
             e.span(),
             format!(
                 "`{}!` takes one expression",
-                mac.path.segments.last().map_or_else(String::new, |s| s.ident.to_string())
+                mac.path
+                    .segments
+                    .last()
+                    .map_or_else(String::new, |s| s.ident.to_string())
             ),
         )
     })
@@ -213,13 +221,19 @@ struct Forbidden<'a> {
 impl Forbidden<'_> {
     fn report(&mut self, name: &Ident) {
         let help = match self.context {
-            "a closure" => "yield from the generator's own body: use a `for` loop instead of \
+            "a closure" => {
+                "yield from the generator's own body: use a `for` loop instead of \
                             a closure, or make the closure's work a separate #[generator] and \
-                            `yield_from!` it",
-            "an async block" => "an async block is a separate future; yield from the generator's \
-                                 own body instead",
-            "a nested item" => "a nested function is not part of the generator; mark it \
-                                `#[generator]` itself and `yield_from!` it",
+                            `yield_from!` it"
+            }
+            "an async block" => {
+                "an async block is a separate future; yield from the generator's \
+                                 own body instead"
+            }
+            "a nested item" => {
+                "a nested function is not part of the generator; mark it \
+                                `#[generator]` itself and `yield_from!` it"
+            }
             _ => "a const block is evaluated at compile time; yield from the generator's body",
         };
         self.errors.push(syn::Error::new(
@@ -235,10 +249,10 @@ impl Forbidden<'_> {
 
 impl<'ast> Visit<'ast> for Forbidden<'_> {
     fn visit_macro(&mut self, mac: &'ast Macro) {
-        if let Some(segment) = mac.path.segments.last() {
-            if Point::named(&segment.ident.to_string()).is_some() {
-                return self.report(&segment.ident);
-            }
+        if let Some(segment) = mac.path.segments.last()
+            && Point::named(&segment.ident.to_string()).is_some()
+        {
+            return self.report(&segment.ident);
         }
         if let Some(found) = find_point(mac.tokens.clone()) {
             self.report(&found);
@@ -247,7 +261,10 @@ impl<'ast> Visit<'ast> for Forbidden<'_> {
 
     fn visit_item_fn(&mut self, function: &'ast syn::ItemFn) {
         let is_generator = function.attrs.iter().any(|a| {
-            a.path().segments.last().is_some_and(|s| s.ident == "generator")
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "generator")
         });
         if !is_generator {
             visit::visit_item_fn(self, function);
