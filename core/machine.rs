@@ -1,5 +1,6 @@
 //! [`Gen`]: the state machine that `#[generator]` makes of a function body.
 
+use core::cell::UnsafeCell;
 use core::convert::Infallible;
 use core::fmt;
 use core::future::Future;
@@ -45,7 +46,9 @@ use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
 #[repr(C)]
 pub struct Gen<B: Future, Y, S = (), E = Infallible> {
     header: Header<Y, S, E>,
-    body: Body<B>,
+    /// In an `UnsafeCell` so that a shared reference to the generator (`status()`) neither
+    /// reads nor freezes the body, whose locals may be borrowed by the body itself.
+    body: UnsafeCell<Body<B>>,
     _pin: PhantomPinned,
 }
 
@@ -63,7 +66,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         Self {
             header: Header::new(id, Self::step_raw),
-            body: Body::Running(make_body(id)),
+            body: UnsafeCell::new(Body::Running(make_body(id))),
             _pin: PhantomPinned,
         }
     }
@@ -73,7 +76,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         // `header` is not pinned; the `Drop` of `Gen` moves neither.
         unsafe {
             let this = self.get_unchecked_mut();
-            (&mut this.header, Pin::new_unchecked(&mut this.body))
+            (&mut this.header, Pin::new_unchecked(this.body.get_mut()))
         }
     }
 
@@ -107,9 +110,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// One step of this level's own body.
-    fn step(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        let catching = self.header.catching;
-        match (self.header.phase, input) {
+    fn step(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
+        let (header, _) = self.as_mut().project();
+        let (phase, catching) = (header.phase, header.catching);
+        match (phase, input) {
             (Phase::Created, Input::Start) => self.poll_body(None),
             (Phase::Created, Input::Send(s)) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
             (Phase::Suspended, Input::Start) => {
@@ -248,4 +252,14 @@ impl<B: Future, Y, S, E> fmt::Debug for Gen<B, Y, S, E> {
             .field("status", &self.status())
             .finish_non_exhaustive()
     }
+}
+
+// SAFETY: the `UnsafeCell` around the body is never accessed through a shared reference: a
+// `&Gen` reads only the header. So a `Gen` may be shared exactly when its parts may.
+unsafe impl<B, Y, S, E> Sync for Gen<B, Y, S, E>
+where
+    B: Future + Sync,
+    B::Output: Sync,
+    Header<Y, S, E>: Sync,
+{
 }

@@ -178,6 +178,8 @@ fn delegating_by_reference_keeps_the_generator() {
     }
     let mut g = pin!(borrow_twice(Box::pin(echo())));
     assert_eq!(g.start(), Ok(GeneratorState::Yielded(0)));
+    // Looking at a generator whose body borrows its own locals must not disturb the borrow.
+    assert_eq!(g.status(), Status::Suspended);
     assert_eq!(g.send(3), Ok(GeneratorState::Yielded(9)));
     assert_eq!(g.send(0), Ok(GeneratorState::Complete((Some(9), None))));
 }
