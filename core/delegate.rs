@@ -11,7 +11,7 @@ use core::task::{Context, Poll};
 use crate::__private::header_mut;
 use crate::Gen;
 use crate::Interrupt;
-use crate::level::{Entry, Header, Input, Out, Phase, Step};
+use crate::level::{Entry, Header, Input, Out, Phase, Slot, Step};
 
 pub(crate) mod sealed {
     use super::*;
@@ -250,7 +250,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E,
                 }
                 Begin::Step(level, first) => (level, first),
             },
-            Delegation::Active(level) => match header.input.take() {
+            Delegation::Active(level) => match header.slot.take_in() {
                 Some(Input::ChildDone) => {
                     this.state = Delegation::Done;
                     return Poll::Ready(Ok(target.finish()));
@@ -265,7 +265,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E,
             Delegation::Done => unreachable!("a finished yield_from! was resumed"),
         };
         this.state = Delegation::Active(level);
-        header.out = Some(Out::Delegate(level, input));
+        header.slot = Slot::Out(Out::Delegate(level, input));
         header.catching = CATCH;
         Poll::Pending
     }

@@ -46,6 +46,29 @@ pub(crate) enum Out<Y, S, E> {
     Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
 }
 
+/// The value in transit between a level and the body it polls.
+pub(crate) enum Slot<Y, S, E> {
+    Empty,
+    In(Input<S, E>),
+    Out(Out<Y, S, E>),
+}
+
+impl<Y, S, E> Slot<Y, S, E> {
+    pub(crate) fn take_in(&mut self) -> Option<Input<S, E>> {
+        match core::mem::replace(self, Slot::Empty) {
+            Slot::In(input) => Some(input),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn take_out(&mut self) -> Option<Out<Y, S, E>> {
+        match core::mem::replace(self, Slot::Empty) {
+            Slot::Out(out) => Some(out),
+            _ => None,
+        }
+    }
+}
+
 /// What one step of one level produced.
 pub(crate) enum Step<Y, S, E> {
     Yield(Y),
@@ -75,8 +98,8 @@ pub struct Header<Y, S, E> {
     pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
     /// On the outermost level of a chain: the innermost active level.
     pub(crate) innermost: Option<NonNull<Header<Y, S, E>>>,
-    pub(crate) out: Option<Out<Y, S, E>>,
-    pub(crate) input: Option<Input<S, E>>,
+    /// The value on its way in (before a poll) or out (after it): never both at once.
+    pub(crate) slot: Slot<Y, S, E>,
 }
 
 // SAFETY: the pointers in a header point into the state of the generator that owns the header
@@ -96,8 +119,7 @@ impl<Y, S, E> Header<Y, S, E> {
             catching: false,
             parent: None,
             innermost: None,
-            out: None,
-            input: None,
+            slot: Slot::Empty,
         }
     }
 }

@@ -10,7 +10,7 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::Poll;
 
-use crate::level::{self, Drove, Header, Input, Out, Phase, Step};
+use crate::level::{self, Drove, Header, Input, Out, Phase, Slot, Step};
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
 
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
@@ -143,7 +143,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     fn poll_body(self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
         let (header, mut body) = self.project();
-        header.input = input;
+        header.slot = match input {
+            Some(input) => Slot::In(input),
+            None => Slot::Empty,
+        };
         header.phase = Phase::Running;
         // SAFETY: `Running` is structurally pinned; the future is not moved.
         let future = match unsafe { body.as_mut().get_unchecked_mut() } {
@@ -158,7 +161,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 header.phase = Phase::Finished;
                 Step::Return
             }
-            Poll::Pending => match header.out.take() {
+            Poll::Pending => match header.slot.take_out() {
                 Some(Out::Yield(y)) => {
                     header.phase = Phase::Suspended;
                     Step::Yield(y)

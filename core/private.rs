@@ -8,7 +8,7 @@ use core::task::{Context, Poll};
 pub use crate::delegate::{
     Delegate, DelegateIter, DelegatePoint, Probe, ViaGenerator, ViaIterator,
 };
-use crate::level::{Header, Input, Out};
+use crate::level::{Header, Input, Out, Slot};
 use crate::{Gen, Interrupt, waker};
 
 pub use core::convert::Infallible;
@@ -102,11 +102,11 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
     fn poll_point(&mut self, cx: &Context<'_>) -> Poll<Result<S, Interrupt<E>>> {
         let header = header_mut::<Y, S, E>(cx, self.id);
         if let Some(value) = self.value.take() {
-            header.out = Some(Out::Yield(value));
+            header.slot = Slot::Out(Out::Yield(value));
             header.catching = CATCH;
             return Poll::Pending;
         }
-        Poll::Ready(match header.input.take() {
+        Poll::Ready(match header.slot.take_in() {
             Some(Input::Send(s)) => Ok(s),
             Some(Input::Throw(e)) => Err(Interrupt::Throw(e)),
             Some(Input::Close) => Err(Interrupt::Close),
@@ -153,7 +153,7 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
             .error
             .take()
             .expect("a raised generator is not resumed");
-        header.out = Some(Out::Raise(error));
+        header.slot = Slot::Out(Out::Raise(error));
         Poll::Pending
     }
 }
