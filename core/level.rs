@@ -158,8 +158,13 @@ pub(crate) unsafe fn drive<Y, S, E>(
         let step = if cur == root {
             step_root(input)
         } else {
+            // A panic below the root poisons the root too, as an exception in a sub-generator
+            // ends the generators that delegate to it.
+            let poison = PoisonOnUnwind(root);
             // SAFETY: `cur` is a live level below `root` (the caller's contract for delegates).
-            unsafe { ((*cur.as_ptr()).step)(cur, input) }
+            let step = unsafe { ((*cur.as_ptr()).step)(cur, input) };
+            core::mem::forget(poison);
+            step
         };
         match step {
             Step::Yield(y) if closing => {
@@ -209,6 +214,16 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Raise(e) => return Drove::Raise(e),
             Step::Refused(why, input) => return Drove::Refused(why, input),
         }
+    }
+}
+
+/// Marks a level poisoned if it is dropped, which happens only while a panic unwinds.
+struct PoisonOnUnwind<Y, S, E>(NonNull<Header<Y, S, E>>);
+
+impl<Y, S, E> Drop for PoisonOnUnwind<Y, S, E> {
+    fn drop(&mut self) {
+        // SAFETY: the guard lives only within `drive`, while the root is live.
+        unsafe { (*self.0.as_ptr()).phase = Phase::Running };
     }
 }
 

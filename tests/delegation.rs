@@ -304,3 +304,23 @@ fn eight_queens_backtracking() {
     assert_eq!(solutions.len(), 92);
     assert_eq!(solutions[0], [0, 4, 7, 5, 2, 6, 1, 3]);
 }
+
+#[test]
+fn a_panic_in_a_sub_generator_poisons_the_delegator() {
+    #[generator(yield = u64, send = u64)]
+    fn fragile() {
+        yield_!(1);
+        panic!("inner boom");
+    }
+    #[generator(yield = u64, send = u64)]
+    fn outer() {
+        yield_from!(fragile());
+    }
+    let mut g = Box::pin(outer());
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.send(2)));
+    assert!(result.is_err());
+    assert_eq!(g.status(), Status::Poisoned);
+    assert_eq!(g.send(3), Err(ResumeError::Poisoned(3)));
+    assert_eq!(g.close(), Ok(None));
+}
