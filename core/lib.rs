@@ -214,6 +214,7 @@
 #![doc(html_root_url = "https://docs.rs/corogen/0.1.0")]
 
 mod delegate;
+pub mod exec;
 mod generator;
 mod level;
 mod machine;

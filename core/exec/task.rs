@@ -100,22 +100,61 @@ pub(crate) trait Frame {
     fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep;
 }
 
+/// Resumes a coroutine: `Ok` with its system call, or `Err` with its return value.
+fn step<G>(g: Pin<&mut G>, reply: Reply) -> Result<SysCall, G::Return>
+where
+    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + ?Sized,
+{
+    let arg = match g.status() {
+        Status::Created => Resume::Start,
+        _ => Resume::Send(reply),
+    };
+    match g.resume(arg) {
+        Resumed::Yielded(call) => Ok(call),
+        Resumed::Complete(r) => Err(r),
+        Resumed::Raised(never) => match never {},
+        Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
+            unreachable!("a task resumes only its suspended coroutines")
+        }
+    }
+}
+
+/// A called coroutine: its return value goes to its caller, boxed.
 impl<G> Frame for G
 where
     G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
     G::Return: 'static,
 {
     fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep {
-        let arg = match self.status() {
-            Status::Created => Resume::Start,
-            _ => Resume::Send(reply),
+        match step(self, reply) {
+            Ok(call) => FrameStep::Yield(call),
+            Err(r) => FrameStep::Return(Reply::returned(Box::new(r) as Box<dyn Any>)),
+        }
+    }
+}
+
+/// A task's first coroutine: its return value goes to the task's [`JoinHandle`].
+struct Root<G: Generator> {
+    coroutine: G,
+    slot: Slot<G::Return>,
+}
+
+impl<G> Frame for Root<G>
+where
+    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+{
+    fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep {
+        // SAFETY: `coroutine` is structurally pinned (never moved out of a pinned `Root`);
+        // `slot` is not pinned.
+        let (coroutine, slot) = unsafe {
+            let this = self.get_unchecked_mut();
+            (Pin::new_unchecked(&mut this.coroutine), &this.slot)
         };
-        match Generator::resume(self, arg) {
-            Resumed::Yielded(call) => FrameStep::Yield(call),
-            Resumed::Complete(r) => FrameStep::Return(Reply::returned(Box::new(r) as Box<dyn Any>)),
-            Resumed::Raised(never) => match never {},
-            Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
-                unreachable!("a task resumes only its suspended coroutines")
+        match step(coroutine, reply) {
+            Ok(call) => FrameStep::Yield(call),
+            Err(r) => {
+                slot.set(Some(Ok(r)));
+                FrameStep::Return(Reply::default())
             }
         }
     }
@@ -137,17 +176,15 @@ impl NewTask {
         G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
         G::Return: 'static,
     {
-        let done = slot.clone();
-        let root = crate::__private::new(move |co| async move {
-            let r = co.delegate::<_, false>(coroutine).await;
-            done.set(Some(Ok(r)));
-        });
-        let fail = move |how| {
-            let outcome = slot.take().or(Some(Err(how)));
-            slot.set(outcome);
+        let fail = {
+            let slot = slot.clone();
+            move |how| {
+                let outcome = slot.take().or(Some(Err(how)));
+                slot.set(outcome);
+            }
         };
         Self {
-            frame: Box::pin(root),
+            frame: Box::pin(Root { coroutine, slot }),
             fail: Box::new(fail),
         }
     }
@@ -161,17 +198,15 @@ pub(crate) enum Run {
     Returned,
 }
 
-/// A task: its id and its call stack.
+/// A task: its call stack (the scheduler keeps its id).
 pub(crate) struct Task {
-    pub(crate) id: TaskId,
     stack: Vec<BoxedFrame>,
     fail: Option<Box<dyn FnOnce(TaskEnded)>>,
 }
 
 impl Task {
-    pub(crate) fn new(id: TaskId, new: NewTask) -> Self {
+    pub(crate) fn new(new: NewTask) -> Self {
         Self {
-            id,
             stack: vec![new.frame],
             fail: Some(new.fail),
         }
@@ -181,7 +216,10 @@ impl Task {
     /// callee, a return pops it and sends its value to the caller.
     pub(crate) fn run(&mut self, mut reply: Reply) -> Run {
         loop {
-            let top = self.stack.last_mut().expect("a task that runs has a coroutine");
+            let top = self
+                .stack
+                .last_mut()
+                .expect("a task that runs has a coroutine");
             match top.as_mut().resume(reply) {
                 FrameStep::Yield(SysCall(Request::Call(callee))) => {
                     self.stack.push(callee);
@@ -198,11 +236,6 @@ impl Task {
                 }
             }
         }
-    }
-
-    /// The depth of the call stack.
-    pub(crate) fn depth(&self) -> usize {
-        self.stack.len()
     }
 
     /// Ends the task without a return value: closes its coroutines innermost first (dropping

@@ -1,0 +1,124 @@
+//! System calls: what a task yields to the scheduler ([`SysCall`]), what the scheduler sends
+//! back ([`Reply`]), and the one match that dispatches them. No I/O happens here.
+//!
+//! Programs do not build these values: the generators of [`sys`](super::sys) yield them and
+//! read the replies, so every system call is typed where it is made.
+
+use core::any::Any;
+use core::fmt;
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Instant;
+
+use super::scheduler::Scheduler;
+use super::selector::Interest;
+use super::task::{BoxedFrame, NewTask, TaskEnded, TaskId};
+
+/// A request from a task to the scheduler: the yield type of every task coroutine.
+///
+/// Task coroutines are declared `#[generator(yield = SysCall, send = Reply)]` and make system
+/// calls with the generators of [`sys`](super::sys).
+pub struct SysCall(pub(crate) Request);
+
+pub(crate) enum Request {
+    /// Give up the processor until the next turn (Python's bare `yield`).
+    Pause,
+    TaskId,
+    Spawn(NewTask),
+    Kill(TaskId),
+    Wait(TaskId),
+    Sleep(Instant),
+    Io(RawFd, Interest),
+    /// Handled by the task itself: push this coroutine and run it.
+    Call(BoxedFrame),
+    /// The I/O task's turn: poll the OS, wake whoever is ready.
+    PollIo,
+}
+
+/// The scheduler's answer to a [`SysCall`]: the send type of every task coroutine.
+#[derive(Default)]
+pub struct Reply(pub(crate) Answer);
+
+#[derive(Default)]
+pub(crate) enum Answer {
+    #[default]
+    Nothing,
+    TaskId(TaskId),
+    Killed(Result<(), TaskEnded>),
+    Ended(Result<(), TaskEnded>),
+    Io(io::Result<()>),
+    Returned(Box<dyn Any>),
+    /// To the I/O task: whether it is the only task left.
+    Alone(bool),
+}
+
+impl Reply {
+    pub(crate) fn returned(value: Box<dyn Any>) -> Self {
+        Self(Answer::Returned(value))
+    }
+}
+
+impl fmt::Debug for SysCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match &self.0 {
+            Request::Pause => "Pause",
+            Request::TaskId => "TaskId",
+            Request::Spawn(_) => "Spawn",
+            Request::Kill(_) => "Kill",
+            Request::Wait(_) => "Wait",
+            Request::Sleep(_) => "Sleep",
+            Request::Io(_, Interest::Read) => "Readable",
+            Request::Io(_, Interest::Write) => "Writable",
+            Request::Call(_) => "Call",
+            Request::PollIo => "PollIo",
+        };
+        write!(f, "SysCall::{name}")
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reply(..)")
+    }
+}
+
+/// The answer a system call should have received but did not: a bug in the scheduler.
+pub(crate) fn unexpected(what: &str) -> ! {
+    unreachable!("the scheduler answered a {what} system call with the wrong reply")
+}
+
+impl Scheduler {
+    /// Carries out the system call `call` that task `id` made (Beazley's `SystemCall.handle`).
+    pub(crate) fn dispatch(&mut self, id: TaskId, call: SysCall) {
+        match call.0 {
+            Request::Pause => self.schedule(id, Answer::Nothing),
+            Request::TaskId => self.schedule(id, Answer::TaskId(id)),
+            Request::Spawn(new) => {
+                let child = self.add_task(new);
+                self.schedule(id, Answer::TaskId(child));
+            }
+            Request::Kill(target) => {
+                let killed = self.kill(target);
+                if target != id {
+                    self.schedule(id, Answer::Killed(killed));
+                }
+            }
+            Request::Wait(target) => self.join(id, target),
+            Request::Sleep(deadline) => self.sleep(id, deadline),
+            Request::Io(fd, interest) => self.wait_io(id, fd, interest),
+            Request::PollIo => self.poll_io(id),
+            Request::Call(_) => unreachable!("a task runs its own calls"),
+        }
+    }
+}
+
+/// The handle a system call's body yields through.
+pub(crate) type Co = crate::__private::Co<SysCall, Reply, core::convert::Infallible>;
+
+/// Makes a generator that yields system calls (what `#[generator(yield = SysCall, send =
+/// Reply)]` expands to).
+pub(crate) fn coroutine<B: core::future::Future>(
+    body: impl FnOnce(Co) -> B,
+) -> crate::Gen<B, SysCall, Reply> {
+    crate::__private::new(body)
+}
