@@ -120,5 +120,7 @@ pub(crate) type Co = crate::__private::Co<SysCall, Reply, core::convert::Infalli
 pub(crate) fn coroutine<B: core::future::Future>(
     body: impl FnOnce(Co) -> B,
 ) -> crate::Gen<B, SysCall, Reply> {
-    crate::__private::new(body)
+    // SAFETY: the system-call bodies of this crate await their handle's points directly and
+    // never let the handle go.
+    unsafe { crate::__private::new(body) }
 }

@@ -27,6 +27,12 @@ impl TaskId {
     }
 }
 
+impl From<u64> for TaskId {
+    fn from(n: u64) -> Self {
+        Self(n)
+    }
+}
+
 impl fmt::Display for TaskId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -71,6 +77,13 @@ impl<R> JoinHandle<R> {
     /// The task's id.
     pub fn id(&self) -> TaskId {
         self.id
+    }
+
+    /// Takes the task's outcome if it has ended: its return value, or how it ended otherwise.
+    /// For a program that drives the [`Scheduler`](super::Scheduler) itself, after
+    /// [`run`](super::Scheduler::run); tasks use [`sys::wait`](super::sys::wait).
+    pub fn take_outcome(&self) -> Option<Result<R, TaskEnded>> {
+        self.slot.take()
     }
 
     /// Whether the task has ended (returned, was killed or panicked).
