@@ -39,7 +39,16 @@ use sealed::{Begin, Target};
 /// evaluates to `Some(return value)`, or `None` if the generator had already finished; a started
 /// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), and, through
 /// `yield_from!`, for any iterable of `Y` when `S` is `()`.
+#[diagnostic::on_unimplemented(
+    message = "`yield_from!` cannot delegate to `{Self}` here",
+    label = "not a generator yielding `{Y}`, sent `{S}` and thrown `{E}`, nor an iterable of `{Y}`",
+    note = "this generator yields `{Y}`, is sent `{S}` and is thrown `{E}`: a generator delegated to \
+            must have the same three types, because its values, sends and throws pass through \
+            unchanged",
+    note = "an iterable (`IntoIterator<Item = {Y}>`) can be delegated to when the send type is `()`"
+)]
 pub trait Delegate<Y, S, E>: Target<Y, S, E> {}
+#[diagnostic::do_not_recommend]
 impl<T: Target<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
 
 fn begin_gen<B: Future, Y, S, E>(
@@ -164,44 +173,68 @@ impl<I: Iterator, E> Target<I::Item, (), E> for DelegateIter<I, E> {
     fn finish(self: Pin<&mut Self>) {}
 }
 
-/// The argument of `yield_from!`, probed for what it is: a generator first, an iterable else.
-pub struct Probe<T>(pub Cell<Option<T>>);
+/// The argument of `yield_from!`, probed for what it is: a generator with the types of the
+/// delegating one (`Y`, `S`, `E`, which the probe carries), else an iterable of `Y`, else
+/// anything, which the bound of [`Co::delegate`](crate::__private::Co::delegate) then rejects
+/// with the message of [`Delegate`], naming both generators' types.
+pub struct Probe<T, Y, S, E>(Cell<Option<T>>, PhantomData<fn(Y, S, E)>);
 
-impl<T> Probe<T> {
+impl<T, Y, S, E> Probe<T, Y, S, E> {
+    /// Probes `value` for the generator that `co` belongs to.
+    pub fn new(_co: crate::__private::Co<Y, S, E>, value: T) -> Self {
+        Self(Cell::new(Some(value)), PhantomData)
+    }
+
     fn take(&self) -> T {
         self.0.take().expect("a yield_from! argument is taken once")
     }
 }
 
-/// Chosen by `yield_from!` when its argument is something to delegate to.
-pub trait ViaGenerator<Y, S, E> {
+/// Chosen by `yield_from!` (first) when its argument is something to delegate to.
+pub trait ViaGenerator {
     /// What the delegation drives.
-    type Target: Delegate<Y, S, E>;
+    type Target;
     /// Takes the argument out of the probe.
     fn __delegate(&self) -> Self::Target;
 }
 
-impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator<Y, S, E> for Probe<T> {
+impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &Probe<T, Y, S, E> {
     type Target = T;
     fn __delegate(&self) -> T {
         self.take()
     }
 }
 
-/// Chosen by `yield_from!` when its argument is an iterable (Python's `yield from iterable`).
-/// The generator's send type must be `()`: values sent while an iterator is delegated to would
-/// have nowhere to go.
-pub trait ViaIterator<Y, S, E> {
+/// Chosen by `yield_from!` (second) when its argument is an iterable of the yield type
+/// (Python's `yield from iterable`). The generator's send type must be `()`: values sent while
+/// an iterator is delegated to would have nowhere to go.
+pub trait ViaIterator {
     /// What the delegation drives.
-    type Target: Delegate<Y, S, E>;
+    type Target;
     /// Takes the argument out of the probe.
     fn __delegate(&self) -> Self::Target;
 }
 
-impl<I: IntoIterator, E> ViaIterator<I::Item, (), E> for &Probe<I> {
+impl<I: IntoIterator<Item = Y>, Y, E> ViaIterator for &&Probe<I, Y, (), E> {
     type Target = DelegateIter<I::IntoIter, E>;
     fn __delegate(&self) -> Self::Target {
         DelegateIter::new(self.take().into_iter())
+    }
+}
+
+/// Chosen by `yield_from!` (last) for anything else: the argument itself, which is not a
+/// [`Delegate`], so that the error names it and the delegating generator's types.
+pub trait ViaAnything {
+    /// The argument.
+    type Target;
+    /// Takes the argument out of the probe.
+    fn __delegate(&self) -> Self::Target;
+}
+
+impl<T, Y, S, E> ViaAnything for Probe<T, Y, S, E> {
+    type Target = T;
+    fn __delegate(&self) -> T {
+        self.take()
     }
 }
 

@@ -6,7 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 pub use crate::delegate::{
-    Delegate, DelegateIter, DelegatePoint, Probe, ViaGenerator, ViaIterator,
+    Delegate, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator, ViaIterator,
 };
 use crate::level::{Header, Input, Out, Slot};
 use crate::{Gen, Interrupt, waker};

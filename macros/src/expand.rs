@@ -48,17 +48,40 @@ pub fn generator(generator: &Generator, args: &Args) -> TokenStream {
     let attrs = &function.attrs;
     let vis = &function.vis;
     let stmts = &function.block.stmts;
+    let pin_return = pin_return_type(&function.sig);
+    let body = syn::Ident::new("__corogen_body", Span::mixed_site());
     quote! {
         #(#attrs)*
         // The body's yield points are awaits of the lowering, not of the user's code.
         #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
         #vis #sig {
-            ::corogen::__private::new(
-                move |#co: ::corogen::__private::Co<#y, #s, #e>| async move {
-                    #(#rebinds)*
-                    #(#stmts)*
-                },
-            )
+            let #body = move |#co: ::corogen::__private::Co<#y, #s, #e>| async move {
+                #pin_return
+                #(#rebinds)*
+                #(#stmts)*
+            };
+            // SAFETY: the body uses its handle only in the yield points this macro wrote, each
+            // awaited in place; the user's code is outside this block.
+            unsafe { ::corogen::__private::new(#body) }
+        }
+    }
+}
+
+/// A first, never-taken `return` of the declared return type, as async-trait does: it fixes
+/// the type of the body's value before the user's code is checked, so that a `return` or a
+/// tail of another type is reported there, against the declared type, and not as a mismatch
+/// in the generated signature. Not possible for `impl Trait` return types.
+fn pin_return_type(sig: &Signature) -> TokenStream {
+    let ty = match &sig.output {
+        ReturnType::Type(_, ty) if crate::transform::writable_in_let(ty) => ty,
+        ReturnType::Type(..) => return TokenStream::new(),
+        ReturnType::Default => return TokenStream::new(),
+    };
+    let name = syn::Ident::new("__corogen_return", Span::mixed_site().located_at(ty.span()));
+    quote_spanned! {ty.span()=>
+        #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::needless_return)]
+        if let ::core::option::Option::Some(#name) = ::core::option::Option::None::<#ty> {
+            return #name;
         }
     }
 }
@@ -100,12 +123,14 @@ fn bind_arguments(sig: &mut Signature) -> Vec<Stmt> {
 /// type-check and one mistake gives one error.
 pub fn fallback(input: TokenStream, args: &Args, error: syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
-    let Ok(function) = syn::parse2::<syn::ItemFn>(input.clone()) else {
+    let Ok(mut function) = syn::parse2::<syn::ItemFn>(input.clone()) else {
         return quote!(#errors #input);
     };
-    if function.sig.asyncness.is_some() || function.sig.constness.is_some() {
-        return errors;
-    }
+    // The stub is what the user meant: a plain function returning a generator.
+    function.sig.asyncness = None;
+    function.sig.constness = None;
+    function.sig.abi = None;
+    function.sig.variadic = None;
     let (y, s, e) = types(args);
     let r = return_type(&function.sig);
     let sig = signature(&function.sig, args);
@@ -117,9 +142,12 @@ pub fn fallback(input: TokenStream, args: &Args, error: syn::Error) -> TokenStre
         #(#attrs)*
         #[allow(unused_variables, unreachable_code)]
         #vis #sig {
-            ::corogen::__private::new(
-                move |_: ::corogen::__private::Co<#y, #s, #e>| ::core::future::pending::<#r>(),
-            )
+            // SAFETY: the body never uses its handle.
+            unsafe {
+                ::corogen::__private::new(
+                    move |_: ::corogen::__private::Co<#y, #s, #e>| ::core::future::pending::<#r>(),
+                )
+            }
         }
     }
 }

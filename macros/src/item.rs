@@ -7,40 +7,64 @@ use syn::{Item, ItemFn, TraitItem, TraitItemFn};
 
 /// The function under the attribute, as written.
 pub fn parse(input: TokenStream) -> syn::Result<ItemFn> {
-    let function = match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(function)) => function,
-        Ok(other) => return Err(not_a_function(&other)),
-        Err(error) => match syn::parse2::<TraitItem>(input) {
-            Ok(TraitItem::Fn(TraitItemFn {
-                default: None, sig, ..
-            })) => {
-                return Err(syn::Error::new(
-                    sig.span(),
-                    "#[generator] needs a function body; a trait method without a default body \
-                     cannot be a generator (put the attribute on the method in each impl)",
-                ));
-            }
-            _ => return Err(error),
-        },
+    let item = syn::parse2::<Item>(input.clone());
+    if matches!(item, Ok(Item::Verbatim(_)) | Err(_))
+        && let Some(error) = without_body(input)
+    {
+        return Err(error);
+    }
+    let function = match item? {
+        Item::Fn(function) => function,
+        other => return Err(not_a_function(&other)),
     };
     check(&function)?;
     Ok(function)
 }
 
+/// The error for a function signature without a body (a required trait method), if it is one.
+fn without_body(input: TokenStream) -> Option<syn::Error> {
+    match syn::parse2::<TraitItem>(input) {
+        Ok(TraitItem::Fn(TraitItemFn {
+            default: None, sig, ..
+        })) => Some(syn::Error::new(
+            sig.span(),
+            "#[generator] needs a function body, and this trait method has none\n\
+             note: the attribute turns a body into a generator; a declaration has no body\n\
+             help: put #[generator] on the method in each impl, or give it a default body here",
+        )),
+        _ => None,
+    }
+}
+
 fn not_a_function(item: &Item) -> syn::Error {
-    let what = match item {
-        Item::Struct(_) => "a struct",
-        Item::Enum(_) => "an enum",
-        Item::Trait(_) => "a trait",
-        Item::Impl(_) => "an impl block (put it on each method instead)",
-        Item::Mod(_) => "a module",
-        Item::Const(_) | Item::Static(_) => "a constant or static",
-        Item::ForeignMod(_) => "an extern block",
-        _ => "this item",
+    let (what, help) = match item {
+        Item::Struct(_) => (
+            "a struct",
+            "put it on a `fn` that yields the struct's values",
+        ),
+        Item::Enum(_) => ("an enum", "put it on a `fn` that yields the enum's values"),
+        Item::Trait(_) => (
+            "a trait",
+            "put it on each method with a body, in the trait or in its impls",
+        ),
+        Item::Impl(_) => ("an impl block", "put it on each method that yields"),
+        Item::Mod(_) => ("a module", "put it on each function that yields"),
+        Item::Const(_) | Item::Static(_) => (
+            "a constant or static",
+            "make a #[generator] fn and call it where the value is needed",
+        ),
+        _ => (
+            "this item",
+            "put it on a `fn` whose body yields with `yield_!`",
+        ),
     };
     syn::Error::new(
         first_token_span(item),
-        format!("#[generator] can only be applied to a function, not to {what}"),
+        format!(
+            "#[generator] can only be applied to a function, not to {what}\n\
+             note: it turns a function body into a generator\n\
+             help: {help}"
+        ),
     )
 }
 
@@ -58,28 +82,33 @@ fn check(function: &ItemFn) -> syn::Result<()> {
     if let Some(token) = &sig.asyncness {
         errors.push(syn::Error::new(
             token.span,
-            "#[generator] cannot be applied to an `async fn`; remove `async`: a generator is \
-             resumed by its caller and cannot await",
+            "#[generator] cannot be applied to an `async fn`\n\
+             note: a generator runs only when its caller resumes it, and cannot `.await`\n\
+             help: remove `async`",
         ));
     }
     if let Some(token) = &sig.constness {
         errors.push(syn::Error::new(
             token.span,
-            "#[generator] cannot be applied to a `const fn`; remove `const`: a generator is made \
-             and resumed at run time",
+            "#[generator] cannot be applied to a `const fn`\n\
+             note: a generator is made and resumed at run time\n\
+             help: remove `const`",
         ));
     }
     if let Some(abi) = &sig.abi {
         errors.push(syn::Error::new(
             abi.span(),
-            "#[generator] cannot be applied to an `extern` function; remove the ABI: a generator \
-             is returned as a Rust value",
+            "#[generator] cannot be applied to an `extern` function\n\
+             note: the function returns a generator, a Rust value that no foreign ABI can carry\n\
+             help: remove the `extern` ABI, and wrap the generator in an `extern` function if \
+             foreign code needs to drive it",
         ));
     }
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new(
             variadic.span(),
-            "#[generator] cannot be applied to a variadic function",
+            "#[generator] cannot be applied to a variadic function\n\
+             help: take the values as a slice or an iterator instead",
         ));
     }
     combine(errors)

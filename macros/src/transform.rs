@@ -6,12 +6,12 @@
 //! reported as an error that says why and what to write instead.
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ItemFn, Macro, Stmt, Token};
+use syn::{Expr, ItemFn, Macro, Stmt, Token, Type};
 
 use crate::args::Args;
 use crate::item::combine;
@@ -23,10 +23,12 @@ pub struct Generator {
     pub co: Ident,
 }
 
-pub fn run(mut function: ItemFn, _args: &Args) -> syn::Result<Generator> {
+pub fn run(mut function: ItemFn, args: &Args) -> syn::Result<Generator> {
     let co = Ident::new("__corogen_co", Span::mixed_site());
     let mut rewriter = Rewriter {
         co: co.clone(),
+        yield_ty: args.yield_ty.clone(),
+        throw_ty: args.throw_ty.clone(),
         errors: Vec::new(),
     };
     rewriter.visit_block_mut(&mut function.block);
@@ -63,6 +65,9 @@ impl Point {
 
 struct Rewriter {
     co: Ident,
+    /// The declared yield and throw types, which yielded and raised values are checked against.
+    yield_ty: Option<Type>,
+    throw_ty: Option<Type>,
     errors: Vec<syn::Error>,
 }
 
@@ -77,22 +82,54 @@ impl Rewriter {
             }
         };
         self.visit_expr_mut(&mut value);
+        if matches!(point, Point::Raise) && self.throw_ty.is_none() {
+            self.errors.push(syn::Error::new(
+                span,
+                "`raise_!` needs the generator's throw type, and this #[generator] declares none\n\
+                 note: the error raised must have the type given as `throw = Type`\n\
+                 help: declare it: `#[generator(throw = YourError)]`",
+            ));
+        }
         let co = &self.co;
         let private = quote_spanned!(span=> ::corogen::__private);
         let tokens = match point {
-            Point::Yield => quote_spanned!(span=> #private::Co::yield_(#co, #value).await),
-            Point::TryYield => quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
-            Point::Raise => quote_spanned!(span=> match #private::Co::raise(#co, #value).await {}),
+            Point::Yield => checked(
+                span,
+                &value,
+                self.yield_ty.as_ref(),
+                |value| quote_spanned!(span=> #private::Co::yield_(#co, #value).await),
+            ),
+            Point::TryYield => checked(
+                span,
+                &value,
+                self.yield_ty.as_ref(),
+                |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
+            ),
+            Point::Raise => checked(
+                span,
+                &value,
+                self.throw_ty.as_ref(),
+                |value| quote_spanned!(span=> match #private::Co::raise(#co, #value).await {}),
+            ),
             Point::YieldFrom | Point::TryYieldFrom => {
                 let catch = matches!(point, Point::TryYieldFrom);
-                quote_spanned! {span=>
-                    #private::Co::delegate::<_, #catch>(#co, {
-                        #[allow(unused_imports)]
-                        use #private::{ViaGenerator as _, ViaIterator as _};
-                        let probe = #private::Probe(::core::cell::Cell::new(::core::option::Option::Some(#value)));
-                        (&probe).__delegate()
-                    }).await
-                }
+                let probe = Ident::new("__corogen_probe", Span::mixed_site());
+                // The argument, probed, is passed under a name spanned on it, so that a wrong
+                // argument is reported there.
+                let at = value.span();
+                let target = Ident::new("__corogen_target", Span::mixed_site().located_at(at));
+                let delegate =
+                    quote_spanned!(at=> #private::Co::delegate::<_, #catch>(#co, #target));
+                quote_spanned! {span=> {
+                    #[allow(unused_imports)]
+                    use #private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+                    // The probe is gone before the await, so it never makes the body `!Sync`.
+                    let #target = {
+                        let #probe = #private::Probe::new(#co, #value);
+                        (&&#probe).__delegate()
+                    };
+                    #delegate.await
+                }}
             }
         };
         syn::parse2(tokens).unwrap_or_else(|e| {
@@ -134,13 +171,52 @@ impl Rewriter {
         }
     }
 
-    fn forbid(&mut self, node: impl FnOnce(&mut Forbidden<'_>), context: &'static str) {
+    fn forbid(&mut self, node: impl FnOnce(&mut Forbidden<'_>), place: Place) {
         let mut check = Forbidden {
-            context,
+            place,
             errors: &mut self.errors,
         };
         node(&mut check);
     }
+}
+
+/// `{ let value: Declared = value; point(value) }`: the value is checked against the declared
+/// type where the user wrote it, so that a mismatch is reported on the value, with the
+/// declaration as the reason, rather than on the runtime's functions. Without a declaration,
+/// the type is the default `()`, spanned on the attribute.
+fn checked(
+    span: Span,
+    value: &Expr,
+    declared: Option<&Type>,
+    point: impl FnOnce(&dyn ToTokens) -> TokenStream,
+) -> TokenStream {
+    let ty = match declared {
+        Some(ty) if writable_in_let(ty) => ty.to_token_stream(),
+        Some(_) => return point(value),
+        None => quote!(()),
+    };
+    let name = Ident::new(
+        "__corogen_value",
+        Span::mixed_site().located_at(value.span()),
+    );
+    let point = point(&name);
+    quote_spanned!(span=> { let #name: #ty = #value; #point })
+}
+
+/// Whether a type may be written in a `let`: `impl Trait` and `_` may not.
+pub fn writable_in_let(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+        fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    !finder.0
 }
 
 fn parse_value(point: Point, mac: &Macro) -> syn::Result<Expr> {
@@ -182,13 +258,15 @@ impl VisitMut for Rewriter {
             },
             Expr::Await(a) => self.errors.push(syn::Error::new(
                 a.await_token.span(),
-                "`.await` cannot be used inside a #[generator] function: a generator is resumed \
-                 by its caller, not polled by an executor\nhelp: yield to the caller with \
-                 `yield_!`, or run the future to completion outside the generator",
+                "`.await` cannot be used inside a #[generator] function\n\
+                 note: a generator runs only when its caller resumes it; nothing would wake it \
+                 when the awaited value is ready\n\
+                 help: compute the value before making the generator and pass it in, or yield \
+                 with `yield_!` and let the caller send the value back",
             )),
-            Expr::Closure(c) => self.forbid(|v| v.visit_expr_closure(c), "a closure"),
-            Expr::Async(a) => self.forbid(|v| v.visit_expr_async(a), "an async block"),
-            Expr::Const(c) => self.forbid(|v| v.visit_expr_const(c), "a const block"),
+            Expr::Closure(c) => self.forbid(|v| v.visit_expr_closure(c), Place::Closure),
+            Expr::Async(a) => self.forbid(|v| v.visit_expr_async(a), Place::AsyncBlock),
+            Expr::Const(c) => self.forbid(|v| v.visit_expr_const(c), Place::ConstBlock),
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
@@ -208,40 +286,77 @@ impl VisitMut for Rewriter {
     }
 
     fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        self.forbid(|v| v.visit_item(item), "a nested item");
+        self.forbid(|v| v.visit_item(item), Place::of(item));
+    }
+}
+
+/// Where a yield point cannot be: code inside the body that is not the generator's own.
+#[derive(Clone, Copy)]
+enum Place {
+    Closure,
+    AsyncBlock,
+    ConstBlock,
+    NestedFn,
+    Constant,
+    OtherItem,
+}
+
+impl Place {
+    fn of(item: &syn::Item) -> Self {
+        match item {
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Trait(_) => Self::NestedFn,
+            syn::Item::Const(_) | syn::Item::Static(_) => Self::Constant,
+            _ => Self::OtherItem,
+        }
+    }
+
+    /// Where, and the rewrite that fixes it.
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Closure => (
+                "a closure: the closure is a separate function, called later or elsewhere",
+                "use a `for` loop instead of the closure, or make its work a #[generator] fn and \
+                 `yield_from!` it",
+            ),
+            Self::AsyncBlock => (
+                "an async block: the block is a separate computation, run by whoever awaits it",
+                "move the yield point out of the block, into the generator's own body",
+            ),
+            Self::ConstBlock => (
+                "a const block: the block is evaluated at compile time",
+                "compute the value in the generator's body, then yield it",
+            ),
+            Self::NestedFn => (
+                "a nested function: it is not part of the generator around it",
+                "mark the nested function `#[generator]` too and `yield_from!` it",
+            ),
+            Self::Constant => (
+                "a const or static initializer: it is evaluated at compile time",
+                "make it a `let` in the generator's body: `let value = yield_!(...);`",
+            ),
+            Self::OtherItem => (
+                "a nested item: it is not part of the generator around it",
+                "move the yield point into the generator's own body",
+            ),
+        }
     }
 }
 
 /// Reports every yield point it finds: it walks code where the generator cannot yield.
 struct Forbidden<'a> {
-    context: &'static str,
+    place: Place,
     errors: &'a mut Vec<syn::Error>,
 }
 
 impl Forbidden<'_> {
     fn report(&mut self, name: &Ident) {
-        let help = match self.context {
-            "a closure" => {
-                "yield from the generator's own body: use a `for` loop instead of \
-                            a closure, or make the closure's work a separate #[generator] and \
-                            `yield_from!` it"
-            }
-            "an async block" => {
-                "an async block is a separate future; yield from the generator's \
-                                 own body instead"
-            }
-            "a nested item" => {
-                "a nested function is not part of the generator; mark it \
-                                `#[generator]` itself and `yield_from!` it"
-            }
-            _ => "a const block is evaluated at compile time; yield from the generator's body",
-        };
+        let (place, help) = self.place.describe();
         self.errors.push(syn::Error::new(
             name.span(),
             format!(
-                "`{name}!` cannot be used inside {} within a #[generator] function: only the \
-                 generator's own body can yield\nhelp: {help}",
-                self.context
+                "`{name}!` cannot be used inside {place}\n\
+                 note: only the body of the #[generator] fn itself can yield\n\
+                 help: {help}"
             ),
         ));
     }

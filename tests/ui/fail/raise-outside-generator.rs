@@ -1,0 +1,8 @@
+//! `raise_!` only works inside a `#[generator]` function.
+use corogen::prelude::*;
+
+fn not_a_generator() {
+    raise_!("oops");
+}
+
+fn main() {}
