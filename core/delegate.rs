@@ -127,7 +127,7 @@ pub struct DelegateIter<I: Iterator, E> {
 impl<I: Iterator, E> DelegateIter<I, E> {
     fn new(iter: I) -> Self {
         Self {
-            header: Header::new(0, Self::step_raw),
+            header: Header::new(Self::step_raw),
             iter,
             _pin: PhantomPinned,
         }
@@ -253,16 +253,14 @@ enum Delegation<Y, S, E> {
 
 /// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body.
 pub struct DelegatePoint<T, Y, S, E, const CATCH: bool> {
-    id: u64,
     target: T,
     state: Delegation<Y, S, E>,
     _types: PhantomData<fn(Y, S, E)>,
 }
 
 impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, CATCH> {
-    pub(crate) fn new(id: u64, target: T) -> Self {
+    pub(crate) fn new(target: T) -> Self {
         Self {
-            id,
             target,
             state: Delegation::Fresh,
             _types: PhantomData,
@@ -274,7 +272,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E,
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above: `target` is pinned with `self` and never moved out.
         let mut target = unsafe { Pin::new_unchecked(&mut this.target) };
-        let header = header_mut::<Y, S, E>(cx, this.id);
+        let header = header_mut::<Y, S, E>(cx);
         let (level, input) = match this.state {
             Delegation::Fresh => match target.as_mut().begin() {
                 Begin::Ready(output) => {

@@ -83,6 +83,7 @@ where
     type Return = <P::Target as Generator>::Return;
     type Throw = <P::Target as Generator>::Throw;
 
+    #[inline]
     fn resume(
         self: Pin<&mut Self>,
         arg: Resume<Self::Send, Self::Throw>,
@@ -90,6 +91,7 @@ where
         self.get_mut().as_mut().resume(arg)
     }
 
+    #[inline]
     fn status(&self) -> Status {
         (**self).status()
     }
@@ -170,6 +172,7 @@ impl<P> GeneratorExt for Pin<P>
 where
     P: DerefMut<Target: Generator> + Unpin,
 {
+    #[inline]
     fn start(&mut self) -> ResumeResult<Self, ()> {
         match self.as_mut().resume(Resume::Start) {
             Resumed::Refused(why, _) => Err(refused(why, ())),
@@ -177,6 +180,7 @@ where
         }
     }
 
+    #[inline]
     fn send(&mut self, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         match self.as_mut().resume(Resume::Send(value)) {
             Resumed::Refused(why, Resume::Send(value)) => Err(refused(why, value)),
@@ -184,6 +188,7 @@ where
         }
     }
 
+    #[inline]
     fn throw(&mut self, error: Self::Throw) -> ResumeResult<Self, Self::Throw> {
         match self.as_mut().resume(Resume::Throw(error)) {
             Resumed::Refused(why, Resume::Throw(error)) => Err(refused(why, error)),
@@ -201,6 +206,7 @@ where
     }
 }
 
+#[inline]
 fn refused<T, E>(why: Refusal, value: T) -> ResumeError<T, E> {
     match why {
         Refusal::NotStarted => ResumeError::NotStarted(value),
@@ -211,6 +217,7 @@ fn refused<T, E>(why: Refusal, value: T) -> ResumeError<T, E> {
 }
 
 /// Maps every outcome but a refusal (which each caller handles with its own value).
+#[inline]
 fn settled<Y, R, S, E, T>(
     outcome: Resumed<Y, R, S, E>,
 ) -> Result<GeneratorState<Y, R>, ResumeError<T, E>> {
@@ -225,6 +232,7 @@ fn settled<Y, R, S, E, T>(
 }
 
 /// The shared step of iteration: Python's `next()`, which sends `None` (here `S::default()`).
+#[inline]
 fn next_of<G>(mut g: Pin<&mut G>) -> Option<G::Yield>
 where
     G: Generator<Send: Default> + ?Sized,
@@ -267,6 +275,7 @@ where
 impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
     type Item = Y;
 
+    #[inline]
     fn next(&mut self) -> Option<Y> {
         next_of(self.as_mut())
     }
@@ -276,6 +285,7 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
 impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
     type Item = Y;
 
+    #[inline]
     fn next(&mut self) -> Option<Y> {
         next_of(self.as_mut())
     }

@@ -54,6 +54,7 @@ pub(crate) enum Slot<Y, S, E> {
 }
 
 impl<Y, S, E> Slot<Y, S, E> {
+    #[inline(always)]
     pub(crate) fn take_in(&mut self) -> Option<Input<S, E>> {
         match core::mem::replace(self, Slot::Empty) {
             Slot::In(input) => Some(input),
@@ -61,6 +62,7 @@ impl<Y, S, E> Slot<Y, S, E> {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn take_out(&mut self) -> Option<Out<Y, S, E>> {
         match core::mem::replace(self, Slot::Empty) {
             Slot::Out(out) => Some(out),
@@ -86,11 +88,8 @@ pub(crate) enum Step<Y, S, E> {
 /// Where a delegation enters a level, and the first input it gives it.
 pub(crate) type Entry<Y, S, E> = (NonNull<Header<Y, S, E>>, Input<S, E>);
 
-/// The start of every level. `id` must stay the first field: a yield point reads it through a
-/// type-erased pointer before it trusts the rest of the layout.
-#[repr(C)]
+/// The start of every level.
 pub struct Header<Y, S, E> {
-    pub(crate) id: u64,
     pub(crate) step: StepFn<Y, S, E>,
     pub(crate) phase: Phase,
     /// Whether the yield point the body is suspended at catches close and throw.
@@ -111,9 +110,8 @@ unsafe impl<Y: Send, S: Send, E: Send> Send for Header<Y, S, E> {}
 unsafe impl<Y, S, E> Sync for Header<Y, S, E> {}
 
 impl<Y, S, E> Header<Y, S, E> {
-    pub(crate) const fn new(id: u64, step: StepFn<Y, S, E>) -> Self {
+    pub(crate) const fn new(step: StepFn<Y, S, E>) -> Self {
         Self {
-            id,
             step,
             phase: Phase::Created,
             catching: false,
@@ -137,8 +135,8 @@ pub(crate) enum Drove<Y, S, E> {
 
 /// Drives the chain whose outermost level is `root`.
 ///
-/// `step_root` steps the root itself (a direct call, so the common case without delegation is
-/// not an indirect call).
+/// It starts by giving `input` to `cur` (the root, or a level below it). `step_root` steps the
+/// root itself (a direct call, so the common case without delegation is not an indirect call).
 ///
 /// # Safety
 /// `root` must be the header of a live pinned level, every `Delegate` pointer produced by a
@@ -146,13 +144,11 @@ pub(crate) enum Drove<Y, S, E> {
 /// active, and `step_root` must step `root`.
 pub(crate) unsafe fn drive<Y, S, E>(
     root: NonNull<Header<Y, S, E>>,
-    input: Input<S, E>,
+    mut cur: NonNull<Header<Y, S, E>>,
+    mut input: Input<S, E>,
+    closing: bool,
     mut step_root: impl FnMut(Input<S, E>) -> Step<Y, S, E>,
 ) -> Drove<Y, S, E> {
-    // SAFETY: `root` is live (caller's contract) and nothing else holds a reference to its header.
-    let mut cur = unsafe { (*root.as_ptr()).innermost.take() }.unwrap_or(root);
-    let mut input = input;
-    let closing = matches!(input, Input::Close);
     let mut ignored = None;
     loop {
         let step = if cur == root {
@@ -190,12 +186,8 @@ pub(crate) unsafe fn drive<Y, S, E>(
                 return Drove::Yield(y);
             }
             Step::Delegate(child, first) => {
-                // SAFETY: the child is live and pinned while its parent's body is suspended at
-                // the `yield_from!` that produced it.
-                unsafe {
-                    (*child.as_ptr()).parent = Some(cur);
-                    cur = (*child.as_ptr()).innermost.take().unwrap_or(child);
-                }
+                // SAFETY: the child was just produced by `cur`'s body.
+                cur = unsafe { enter(cur, child) };
                 input = first;
             }
             Step::Return | Step::Closed | Step::Raise(_) if cur != root => {
@@ -214,6 +206,23 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Raise(e) => return Drove::Raise(e),
             Step::Refused(why, input) => return Drove::Refused(why, input),
         }
+    }
+}
+
+/// Links `child` below `parent` and returns the level to step next: the child, or the innermost
+/// level of a chain the child was already driving (a generator delegated to by reference).
+///
+/// # Safety
+/// `child` must be live and pinned in place while `parent`'s body is suspended at the
+/// `yield_from!` that produced it.
+pub(crate) unsafe fn enter<Y, S, E>(
+    parent: NonNull<Header<Y, S, E>>,
+    child: NonNull<Header<Y, S, E>>,
+) -> NonNull<Header<Y, S, E>> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        (*child.as_ptr()).parent = Some(parent);
+        (*child.as_ptr()).innermost.take().unwrap_or(child)
     }
 }
 

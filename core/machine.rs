@@ -7,7 +7,6 @@ use core::future::Future;
 use core::marker::PhantomPinned;
 use core::pin::Pin;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::Poll;
 
 use crate::level::{self, Drove, Header, Input, Out, Phase, Slot, Step};
@@ -58,19 +57,17 @@ enum Body<B: Future> {
     Empty,
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
 impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// Makes a generator from a body. Called by the expansion of `#[generator]` only.
-    pub(crate) fn new(make_body: impl FnOnce(u64) -> B) -> Self {
-        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    pub(crate) fn new(body: B) -> Self {
         Self {
-            header: Header::new(id, Self::step_raw),
-            body: UnsafeCell::new(Body::Running(make_body(id))),
+            header: Header::new(Self::step_raw),
+            body: UnsafeCell::new(Body::Running(body)),
             _pin: PhantomPinned,
         }
     }
 
+    #[inline(always)]
     fn project(self: Pin<&mut Self>) -> (&mut Header<Y, S, E>, Pin<&mut Body<B>>) {
         // SAFETY: `body` is structurally pinned (never moved out while it is `Running`) and
         // `header` is not pinned; the `Drop` of `Gen` moves neither.
@@ -81,12 +78,14 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// The header, with provenance over the whole generator, for the level protocol.
+    #[inline]
     pub(crate) fn header_ptr(self: Pin<&mut Self>) -> NonNull<Header<Y, S, E>> {
         // SAFETY: only a pointer is made; nothing is moved. `header` is the first field of a
         // `repr(C)` struct, so the cast keeps the address.
         NonNull::from(unsafe { self.get_unchecked_mut() }).cast()
     }
 
+    #[inline]
     pub(crate) fn phase(&self) -> Phase {
         self.header.phase
     }
@@ -110,6 +109,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// One step of this level's own body.
+    #[inline(always)]
     fn step(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
         let (header, _) = self.as_mut().project();
         let (phase, catching) = (header.phase, header.catching);
@@ -141,6 +141,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         step
     }
 
+    #[inline(always)]
     fn poll_body(self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
         let (header, mut body) = self.project();
         header.slot = match input {
@@ -183,12 +184,46 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         }
     }
 
+    /// Runs the chain this generator is the outermost level of.
+    #[inline(always)]
     fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
+        let closing = matches!(input, Input::Close);
+        let (header, _) = self.as_mut().project();
+        let (cur, input) = match header.innermost.take() {
+            Some(innermost) => (innermost, input),
+            // The common case, kept free of the general loop: no delegation is active.
+            None if !closing => match self.as_mut().step(input) {
+                Step::Yield(y) => return Drove::Yield(y),
+                Step::Return => return Drove::Return,
+                Step::Raise(e) => return Drove::Raise(e),
+                Step::Closed => return Drove::Closed,
+                Step::Refused(why, input) => return Drove::Refused(why, input),
+                Step::Delegate(child, first) => {
+                    // SAFETY: the child was just produced by this generator's own body, which
+                    // keeps it pinned in place.
+                    (
+                        unsafe { level::enter(self.as_mut().header_ptr(), child) },
+                        first,
+                    )
+                }
+            },
+            None => (self.as_mut().header_ptr(), input),
+        };
+        self.drive_chain(cur, input, closing)
+    }
+
+    #[inline(never)]
+    fn drive_chain(
+        mut self: Pin<&mut Self>,
+        cur: NonNull<Header<Y, S, E>>,
+        input: Input<S, E>,
+        closing: bool,
+    ) -> Drove<Y, S, E> {
         let root = self.as_mut().header_ptr();
         // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
         // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
         // pinned in place until the delegation ends.
-        unsafe { level::drive(root, input, |input| self.as_mut().step(input)) }
+        unsafe { level::drive(root, cur, input, closing, |input| self.as_mut().step(input)) }
     }
 }
 
@@ -198,6 +233,7 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
     type Return = B::Output;
     type Throw = E;
 
+    #[inline]
     fn resume(mut self: Pin<&mut Self>, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
         let input = match arg {
             Resume::Start => Input::Start,
@@ -215,6 +251,7 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
         }
     }
 
+    #[inline]
     fn status(&self) -> Status {
         match self.phase() {
             Phase::Created => Status::Created,

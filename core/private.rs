@@ -20,7 +20,6 @@ type Types<Y, S, E> = fn(Y, S, E) -> (Y, S, E);
 /// The handle through which a body reaches its generator's yield points. Only [`new`] makes
 /// one, and only for the body it makes the generator of.
 pub struct Co<Y, S, E> {
-    id: u64,
     _types: PhantomData<Types<Y, S, E>>,
 }
 
@@ -33,30 +32,35 @@ impl<Y, S, E> Clone for Co<Y, S, E> {
 impl<Y, S, E> Copy for Co<Y, S, E> {}
 
 /// Makes the generator of a `#[generator]` function.
-pub fn new<Y, S, E, B: Future>(body: impl FnOnce(Co<Y, S, E>) -> B) -> Gen<B, Y, S, E> {
-    Gen::new(|id| {
-        body(Co {
-            id,
-            _types: PhantomData,
-        })
-    })
+///
+/// # Safety
+/// The body must use the handle only to await its yield points directly, in the body itself:
+/// the handle and the points it makes must not leave the body. A yield point finds its
+/// generator's header through the waker it is polled with, and trusts that a waker of the
+/// generator channel belongs to the generator of its own types; the channel check rejects any
+/// other waker, and this contract rules out another generator's.
+pub unsafe fn new<Y, S, E, B: Future>(body: impl FnOnce(Co<Y, S, E>) -> B) -> Gen<B, Y, S, E> {
+    Gen::new(body(Co {
+        _types: PhantomData,
+    }))
 }
 
 impl<Y, S, E> Co<Y, S, E> {
     /// `yield_!(value)`.
+    #[inline]
     pub fn yield_(self, value: Y) -> YieldPoint<Y, S, E, false> {
-        YieldPoint::new(self.id, value)
+        YieldPoint::new(value)
     }
 
     /// `try_yield!(value)`.
+    #[inline]
     pub fn try_yield(self, value: Y) -> YieldPoint<Y, S, E, true> {
-        YieldPoint::new(self.id, value)
+        YieldPoint::new(value)
     }
 
     /// `raise_!(error)`.
     pub fn raise(self, error: E) -> RaisePoint<Y, S, E> {
         RaisePoint {
-            id: self.id,
             error: Some(error),
             _types: PhantomData,
         }
@@ -67,13 +71,14 @@ impl<Y, S, E> Co<Y, S, E> {
         self,
         target: T,
     ) -> DelegatePoint<T, Y, S, E, CATCH> {
-        DelegatePoint::new(self.id, target)
+        DelegatePoint::new(target)
     }
 }
 
 /// The header of the generator polling `cx`, checked against `id`.
-pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>, id: u64) -> &'a mut Header<Y, S, E> {
-    let header = waker::header::<Y, S, E>(cx, id);
+#[inline(always)]
+pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, E> {
+    let header = waker::header::<Y, S, E>(cx);
     // SAFETY: the header is live for the whole poll (the generator lent it to this poll only)
     // and the generator touches it only after the poll returns; the caller drops the
     // reference before returning from `poll`.
@@ -82,7 +87,6 @@ pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>, id: u64) -> &'a mut Head
 
 /// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
 pub struct YieldPoint<Y, S, E, const CATCH: bool> {
-    id: u64,
     value: Option<Y>,
     _types: PhantomData<fn(S, E)>,
 }
@@ -91,16 +95,17 @@ pub struct YieldPoint<Y, S, E, const CATCH: bool> {
 impl<Y, S, E, const CATCH: bool> Unpin for YieldPoint<Y, S, E, CATCH> {}
 
 impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
-    fn new(id: u64, value: Y) -> Self {
+    #[inline]
+    fn new(value: Y) -> Self {
         Self {
-            id,
             value: Some(value),
             _types: PhantomData,
         }
     }
 
+    #[inline(always)]
     fn poll_point(&mut self, cx: &Context<'_>) -> Poll<Result<S, Interrupt<E>>> {
-        let header = header_mut::<Y, S, E>(cx, self.id);
+        let header = header_mut::<Y, S, E>(cx);
         if let Some(value) = self.value.take() {
             header.slot = Slot::Out(Out::Yield(value));
             header.catching = CATCH;
@@ -118,6 +123,7 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
 impl<Y, S, E> Future for YieldPoint<Y, S, E, false> {
     type Output = S;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         self.get_mut().poll_point(cx).map(|r| match r {
             Ok(s) => s,
@@ -129,6 +135,7 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, false> {
 impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
     type Output = Result<S, Interrupt<E>>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.get_mut().poll_point(cx)
     }
@@ -136,7 +143,6 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
 
 /// A `raise_!`: the generator finishes and the error goes to its caller.
 pub struct RaisePoint<Y, S, E> {
-    id: u64,
     error: Option<E>,
     _types: PhantomData<fn(Y, S)>,
 }
@@ -148,7 +154,7 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
         let this = self.get_mut();
-        let header = header_mut::<Y, S, E>(cx, this.id);
+        let header = header_mut::<Y, S, E>(cx);
         let error = this
             .error
             .take()
