@@ -182,21 +182,23 @@
 //!
 //! ```ignore
 //! fn squares(n: u64) -> Gen<impl Future<Output = ()>, u64, (), Infallible> {
-//!     __private::new(move |co| async move {
+//!     let body = move |co| async move {
 //!         let n = n;
 //!         for i in 0..n {
 //!             co.yield_(i * i).await;
 //!         }
-//!     })
+//!     };
+//!     // SAFETY: the handle `co` is used only by the yield points the macro wrote.
+//!     unsafe { __private::new(body) }
 //! }
 //! ```
 //!
 //! The `Gen` holds the body inline (no allocation) together with a small header. To resume, it
 //! polls the body with a waker whose data pointer is that header; a yield point finds the
 //! header through the poll context, leaves its value there and returns `Pending`. The waker
-//! is recognised by its vtable, its clones carry no pointer, and the header's id is checked
-//! against the yield point's, so the channel cannot be reached from outside the poll that lent
-//! it. A `yield_from!` links the sub-generator's header below the delegating one; the
+//! is recognised by its vtable and its clones carry no pointer, so the channel cannot be
+//! reached from outside the poll that lent it; a yield point polled by any other waker (say,
+//! inside an `async` block that another executor runs) panics instead. A `yield_from!` links the sub-generator's header below the delegating one; the
 //! outermost generator steps the innermost active level directly, so a resume costs the same
 //! at any depth of delegation.
 //!
