@@ -238,3 +238,33 @@ fn yield_in_expression_positions() {
     assert_eq!(g.send(7), Ok(GeneratorState::Complete(Ok(42))));
     assert_eq!(*log.borrow(), ["one 5"]);
 }
+
+/// Polls a future once with a waker that is not a generator's.
+fn poll_elsewhere<F: Future>(future: F) -> bool {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    pin!(future).poll(&mut cx).is_ready()
+}
+
+/// A macro that moves its argument into an async block that it runs itself.
+macro_rules! run_elsewhere {
+    ($e:expr) => {
+        poll_elsewhere(async { $e })
+    };
+}
+
+#[test]
+fn a_yield_point_run_by_another_executor_panics_instead_of_misbehaving() {
+    #[generator(yield = u8)]
+    fn sneaky() {
+        run_elsewhere!(yield_!(1));
+    }
+    let mut g = Box::pin(sneaky());
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.start()))
+        .expect_err("the yield point refuses a foreign waker");
+    let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert!(
+        message.contains("polled outside its generator"),
+        "{message}"
+    );
+    assert_eq!(g.status(), Status::Poisoned);
+}
