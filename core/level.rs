@@ -133,50 +133,41 @@ pub(crate) enum Drove<Y, S, E> {
     Refused(crate::Refusal, Input<S, E>),
 }
 
-/// Drives the chain whose outermost level is `root`.
+/// Drives the chain whose outermost level is `root`, from the `step` that level `cur` (the
+/// root or a level below it) has just taken, to the chain's next yield or its end.
 ///
-/// It starts by giving `input` to `cur` (the root, or a level below it). `step_root` steps the
-/// root itself (a direct call, so the common case without delegation is not an indirect call).
+/// `step_root` steps the root itself (a direct call; the levels below are stepped through
+/// their headers).
 ///
 /// # Safety
-/// `root` must be the header of a live pinned level, every `Delegate` pointer produced by a
-/// level's step must point at a live pinned level that stays put while the delegation is
-/// active, and `step_root` must step `root`.
+/// `root` must be the header of a live pinned level, `cur` the root or a live level linked
+/// below it, every `Delegate` pointer produced by a level's step must point at a live pinned
+/// level that stays put while the delegation is active, and `step_root` must step `root`.
 pub(crate) unsafe fn drive<Y, S, E>(
     root: NonNull<Header<Y, S, E>>,
     mut cur: NonNull<Header<Y, S, E>>,
-    mut input: Input<S, E>,
+    mut step: Step<Y, S, E>,
     closing: bool,
     mut step_root: impl FnMut(Input<S, E>) -> Step<Y, S, E>,
 ) -> Drove<Y, S, E> {
     let mut ignored = None;
     loop {
-        let step = if cur == root {
-            step_root(input)
-        } else {
-            // A panic below the root poisons the root too, as an exception in a sub-generator
-            // ends the generators that delegate to it.
-            let poison = PoisonOnUnwind(root);
-            // SAFETY: `cur` is a live level below `root` (the caller's contract for delegates).
-            let step = unsafe { ((*cur.as_ptr()).step)(cur, input) };
-            core::mem::forget(poison);
-            step
-        };
-        match step {
+        let input = match step {
             Step::Yield(y) if closing => {
                 ignored.get_or_insert(y);
                 let killed = if cur == root {
                     step_root(Input::Kill)
                 } else {
-                    // SAFETY: as above.
-                    unsafe { ((*cur.as_ptr()).step)(cur, Input::Kill) }
+                    // SAFETY: `cur` is a live level below `root` (the caller's contract).
+                    unsafe { step_below(root, cur, Input::Kill) }
                 };
                 debug_assert!(matches!(killed, Step::Closed));
                 if cur == root {
                     return Drove::IgnoredClose(ignored.take().expect("set above"));
                 }
-                // SAFETY: as above; a level below the root always has its parent set.
-                (cur, input) = (unsafe { parent_of(cur) }, Input::Close);
+                // SAFETY: a level below the root always has its parent set.
+                cur = unsafe { parent_of(cur) };
+                Input::Close
             }
             Step::Yield(y) => {
                 if cur != root {
@@ -188,25 +179,48 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Delegate(child, first) => {
                 // SAFETY: the child was just produced by `cur`'s body.
                 cur = unsafe { enter(cur, child) };
-                input = first;
+                first
             }
             Step::Return | Step::Closed | Step::Raise(_) if cur != root => {
                 // SAFETY: as above.
-                let parent = unsafe { parent_of(cur) };
-                input = match step {
+                cur = unsafe { parent_of(cur) };
+                match step {
                     Step::Raise(e) => Input::Throw(e),
-                    _ if closing => Input::Close,
                     Step::Closed => Input::Close,
+                    _ if closing => Input::Close,
                     _ => Input::ChildDone,
-                };
-                cur = parent;
+                }
             }
             Step::Return => return finished(ignored, Drove::Return),
             Step::Closed => return finished(ignored, Drove::Closed),
             Step::Raise(e) => return Drove::Raise(e),
             Step::Refused(why, input) => return Drove::Refused(why, input),
-        }
+        };
+        step = if cur == root {
+            step_root(input)
+        } else {
+            // SAFETY: as above.
+            unsafe { step_below(root, cur, input) }
+        };
     }
+}
+
+/// Steps `level`, a level below `root`, through its header. A panic there poisons the root
+/// too, as an exception in a sub-generator ends the generators that delegate to it.
+///
+/// # Safety
+/// `root` must be live and `level` a live level linked below it.
+#[inline(always)]
+pub(crate) unsafe fn step_below<Y, S, E>(
+    root: NonNull<Header<Y, S, E>>,
+    level: NonNull<Header<Y, S, E>>,
+    input: Input<S, E>,
+) -> Step<Y, S, E> {
+    let poison = PoisonOnUnwind(root);
+    // SAFETY: the caller's contract; the step function was made for the level's own type.
+    let step = unsafe { ((*level.as_ptr()).step)(level, input) };
+    core::mem::forget(poison);
+    step
 }
 
 /// Links `child` below `parent` and returns the level to step next: the child, or the innermost

@@ -185,45 +185,52 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// Runs the chain this generator is the outermost level of.
+    ///
+    /// The two common cases stay out of the general loop: no delegation is active and the
+    /// body yields, or a delegation is active and its innermost level yields.
     #[inline(always)]
     fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
         let closing = matches!(input, Input::Close);
+        let root = self.as_mut().header_ptr();
         let (header, _) = self.as_mut().project();
-        let (cur, input) = match header.innermost.take() {
-            Some(innermost) => (innermost, input),
-            // The common case, kept free of the general loop: no delegation is active.
-            None if !closing => match self.as_mut().step(input) {
-                Step::Yield(y) => return Drove::Yield(y),
+        let (cur, step) = match header.innermost.take() {
+            None => match self.as_mut().step(input) {
+                Step::Yield(y) if !closing => return Drove::Yield(y),
                 Step::Return => return Drove::Return,
                 Step::Raise(e) => return Drove::Raise(e),
                 Step::Closed => return Drove::Closed,
                 Step::Refused(why, input) => return Drove::Refused(why, input),
-                Step::Delegate(child, first) => {
-                    // SAFETY: the child was just produced by this generator's own body, which
-                    // keeps it pinned in place.
-                    (
-                        unsafe { level::enter(self.as_mut().header_ptr(), child) },
-                        first,
-                    )
-                }
+                step => (root, step),
             },
-            None => (self.as_mut().header_ptr(), input),
+            Some(innermost) => {
+                // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
+                // `yield_from!` points of the levels above it.
+                let step = unsafe { level::step_below(root, innermost, input) };
+                match step {
+                    Step::Yield(y) if !closing => {
+                        let (header, _) = self.as_mut().project();
+                        header.innermost = Some(innermost);
+                        return Drove::Yield(y);
+                    }
+                    step => (innermost, step),
+                }
+            }
         };
-        self.drive_chain(cur, input, closing)
+        self.drive_chain(cur, step, closing)
     }
 
     #[inline(never)]
     fn drive_chain(
         mut self: Pin<&mut Self>,
         cur: NonNull<Header<Y, S, E>>,
-        input: Input<S, E>,
+        step: Step<Y, S, E>,
         closing: bool,
     ) -> Drove<Y, S, E> {
         let root = self.as_mut().header_ptr();
         // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
         // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
         // pinned in place until the delegation ends.
-        unsafe { level::drive(root, cur, input, closing, |input| self.as_mut().step(input)) }
+        unsafe { level::drive(root, cur, step, closing, |input| self.as_mut().step(input)) }
     }
 }
 
