@@ -25,12 +25,13 @@ pub fn main() {
         println!("Square: {square}");
     }
 
-    // The same loop by hand: `next()` until the generator is exhausted.
+    // The same loop by hand: `next()` until it returns `None`, Python's StopIteration.
     let mut generator = pin!(get_squares(10));
-    loop {
-        let Some(square) = generator.next() else {
-            break; // exhausted: Python's `except StopIteration: break`
-        };
+    #[expect(
+        clippy::while_let_on_iterator,
+        reason = "the exercise spells out the next() calls a for loop makes"
+    )]
+    while let Some(square) = generator.next() {
         println!("Square: {square}");
     }
 }

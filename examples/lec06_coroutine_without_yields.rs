@@ -48,6 +48,8 @@ pub fn main() {
         println!("call_vasya finished, value={value:?}");
     }
 
-    let value = run_until_complete(pin!(call_vasya()));
-    println!("run_until_complete returned {value:?}");
+    println!(
+        "run_until_complete returned {:?}",
+        run_until_complete(pin!(call_vasya()))
+    );
 }

@@ -25,7 +25,7 @@ fn numbers(path: &Path) {
 #[generator(yield = u64)]
 fn digit_sum_divisible_by_5(numbers: impl Iterator<Item = u64>) {
     for x in numbers {
-        if digit_sum(x) % 5 == 0 {
+        if digit_sum(x).is_multiple_of(5) {
             yield_!(x);
         }
     }
@@ -57,7 +57,7 @@ pub fn main() {
     let numbers = pin!(numbers(&filename));
     let filtered_numbers = pin!(digit_sum_divisible_by_5(numbers));
     // Nothing has been read yet: the list comprehension drives the whole pipeline.
-    let result: Vec<u64> = filtered_numbers.filter(|x| x % 9 != 0).collect();
+    let result: Vec<u64> = filtered_numbers.filter(|x| !x.is_multiple_of(9)).collect();
     println!("{} {}", result.len(), result.iter().max().unwrap());
     fs::remove_file(&filename).expect("the temporary file can be removed");
 }

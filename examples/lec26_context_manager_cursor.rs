@@ -72,7 +72,11 @@ impl Cursor {
 
     /// `INSERT INTO name VALUES (value)`
     fn insert(&self, name: &'static str, value: i64) {
-        self.0.borrow_mut().get_mut(name).expect("no such table").push(value);
+        self.0
+            .borrow_mut()
+            .get_mut(name)
+            .expect("no such table")
+            .push(value);
     }
 
     /// `SELECT COUNT(*) FROM name`

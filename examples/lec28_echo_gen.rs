@@ -44,7 +44,10 @@ fn show(msg: Option<Msg>) {
 }
 
 /// Sends `msg` and returns what comes back.
-fn send(eg: &mut impl GeneratorExt<Yield = Option<Msg>, Send = Option<Msg>>, msg: Msg) -> Option<Msg> {
+fn send(
+    eg: &mut impl GeneratorExt<Yield = Option<Msg>, Send = Option<Msg>>,
+    msg: Msg,
+) -> Option<Msg> {
     match eg.send(Some(msg)) {
         Ok(GeneratorState::Yielded(echo)) => echo,
         _ => unreachable!("echo_gen echoes forever"),
