@@ -22,14 +22,12 @@ mod lec07;
 mod lec08;
 #[path = "lec09_cash_return_coro.rs"]
 mod lec09;
-// LEC-10, LEC-11 and LEC-12 (the trampoline executor) go here once their examples exist:
-// #[path = "lec10_beazley_trampoline.rs"]
-// mod lec10;
-// #[path = "lec11_scheduler_new_task.rs"]
-// mod lec11;
-// #[path = "lec12_scheduler_echo_server.rs"]
-// mod lec12;
-// (and their rows in TOUR below; then take them off NOT_YET_IN_TOUR in tests/examples.rs).
+#[path = "lec10_beazley_trampoline.rs"]
+mod lec10;
+#[path = "lec11_scheduler_new_task.rs"]
+mod lec11;
+#[path = "lec12_scheduler_echo_server.rs"]
+mod lec12;
 #[path = "lec13_yield_from_twice.rs"]
 mod lec13;
 #[path = "lec14_yield_from_return_values.rs"]
@@ -76,149 +74,42 @@ mod lec33;
 mod lec34;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
+#[rustfmt::skip]
 const TOUR: &[(&str, &str, fn())] = &[
-    (
-        "01",
-        "get_squares: a generator in a for loop and driven by next()",
-        lec01::main,
-    ),
-    (
-        "02",
-        "send() repositions get_squares; next() sends None",
-        lec02::main,
-    ),
-    (
-        "03",
-        "a for loop that re-yields does not forward send()",
-        lec03::main,
-    ),
+    ("01", "get_squares: a generator in a for loop and driven by next()", lec01::main),
+    ("02", "send() repositions get_squares; next() sends None", lec02::main),
+    ("03", "a for loop that re-yields does not forward send()", lec03::main),
     ("04", "yield_from! forwards send()", lec04::main),
-    (
-        "05",
-        "a two-level yield_from! chain: sends reach the innermost generator",
-        lec05::main,
-    ),
-    (
-        "06",
-        "a coroutine without yields completes on its first resume",
-        lec06::main,
-    ),
-    (
-        "07",
-        "yield 1; yield 2; return 3: the return value on completion",
-        lec07::main,
-    ),
+    ("05", "a two-level yield_from! chain: sends reach the innermost generator", lec05::main),
+    ("06", "a coroutine without yields completes on its first resume", lec06::main),
+    ("07", "yield 1; yield 2; return 3: the return value on completion", lec07::main),
     ("08", "yield_from! an iterable", lec08::main),
-    (
-        "09",
-        "a receive/produce coroutine; try_yield! sees close()",
-        lec09::main,
-    ),
-    // ("10", "Beazley's trampoline: a task's call stack of generators", lec10::main),
-    // ("11", "a round-robin scheduler with system calls: NewTask", lec11::main),
-    // ("12", "a scheduler with a selector: an echo server of generator tasks", lec12::main),
-    (
-        "13",
-        "delegating to the same generator function twice",
-        lec13::main,
-    ),
-    (
-        "14",
-        "yield_from! evaluates to the sub-generator's return value",
-        lec14::main,
-    ),
-    (
-        "15",
-        "a delegator returns its sub-generators' results",
-        lec15::main,
-    ),
-    (
-        "16",
-        "send() into a running generator; next() sends None",
-        lec16::main,
-    ),
-    (
-        "17",
-        "values sent to the delegator's own yield are lost",
-        lec17::main,
-    ),
-    (
-        "18",
-        "the delegator keeps the values sent to its own yield",
-        lec18::main,
-    ),
-    (
-        "19",
-        "a main loop interleaves two delegating coroutines",
-        lec19::main,
-    ),
-    (
-        "20",
-        "which sent value lands where, in two interleaved coroutines",
-        lec20::main,
-    ),
-    (
-        "21",
-        "round robin over a queue of coroutines until each completes",
-        lec21::main,
-    ),
-    (
-        "22",
-        "a generator is single-use; lazy iterators feed min, sort, any, all",
-        lec22::main,
-    ),
-    (
-        "23",
-        "generator function basics: next(), collect, for",
-        lec23::main,
-    ),
-    (
-        "24",
-        "an infinite Fibonacci generator stopped by break",
-        lec24::main,
-    ),
-    (
-        "25",
-        "a lazy pipeline of generators over a file of integers",
-        lec25::main,
-    ),
-    (
-        "26",
-        "a generator as a context manager: commit, or rollback on a thrown error",
-        lec26::main,
-    ),
-    (
-        "27",
-        "a select()-style echo server, one generator per connection",
-        lec27::main,
-    ),
+    ("09", "a receive/produce coroutine; try_yield! sees close()", lec09::main),
+    ("10", "Beazley's trampoline: a task's call stack of generators", lec10::main),
+    ("11", "a round-robin scheduler with system calls: NewTask", lec11::main),
+    ("12", "a scheduler with a selector: an echo server of generator tasks", lec12::main),
+    ("13", "delegating to the same generator function twice", lec13::main),
+    ("14", "yield_from! evaluates to the sub-generator's return value", lec14::main),
+    ("15", "a delegator returns its sub-generators' results", lec15::main),
+    ("16", "send() into a running generator; next() sends None", lec16::main),
+    ("17", "values sent to the delegator's own yield are lost", lec17::main),
+    ("18", "the delegator keeps the values sent to its own yield", lec18::main),
+    ("19", "a main loop interleaves two delegating coroutines", lec19::main),
+    ("20", "which sent value lands where, in two interleaved coroutines", lec20::main),
+    ("21", "round robin over a queue of coroutines until each completes", lec21::main),
+    ("22", "a generator is single-use; lazy iterators feed min, sort, any, all", lec22::main),
+    ("23", "generator function basics: next(), collect, for", lec23::main),
+    ("24", "an infinite Fibonacci generator stopped by break", lec24::main),
+    ("25", "a lazy pipeline of generators over a file of integers", lec25::main),
+    ("26", "a generator as a context manager: commit, or rollback on a thrown error", lec26::main),
+    ("27", "a select()-style echo server, one generator per connection", lec27::main),
     ("28", "an echo coroutine: send, next, close", lec28::main),
-    (
-        "29",
-        "dropping a suspended generator closes it; try_yield! sees the close",
-        lec29::main,
-    ),
+    ("29", "dropping a suspended generator closes it; try_yield! sees the close", lec29::main),
     ("30", "two independent running-mean coroutines", lec30::main),
-    (
-        "31",
-        "yield 1; return 2: the return value on completion",
-        lec31::main,
-    ),
-    (
-        "32",
-        "a running mean that returns its result when sent None",
-        lec32::main,
-    ),
-    (
-        "33",
-        "yield_from! passes yields, sends, throws and the return value",
-        lec33::main,
-    ),
-    (
-        "34",
-        "recursive permutations with yield_from!(Box::pin(..))",
-        lec34::main,
-    ),
+    ("31", "yield 1; return 2: the return value on completion", lec31::main),
+    ("32", "a running mean that returns its result when sent None", lec32::main),
+    ("33", "yield_from! passes yields, sends, throws and the return value", lec33::main),
+    ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
 ];
 
 fn main() {
