@@ -10,6 +10,9 @@ mod expand;
 mod item;
 mod transform;
 
+#[cfg(test)]
+mod snapshots;
+
 use proc_macro2::TokenStream;
 
 /// See `corogen::generator`.

@@ -1,0 +1,45 @@
+#[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
+pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static str>, u32, (), Stop>
+{
+    let __corogen_body = move |__corogen_co: ::corogen::__private::Co<u32, (), Stop>| async move {
+        #[allow(
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::needless_return
+        )]
+        if let ::core::option::Option::Some(__corogen_return) =
+            ::core::option::Option::None::<&'static str>
+        {
+            return __corogen_return;
+        }
+        let said = {
+            #[allow(unused_imports)]
+            use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+            let __corogen_target = {
+                let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, inner());
+                (&&__corogen_probe).__delegate()
+            };
+            ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
+        };
+        match {
+            let __corogen_value: u32 = 0;
+            ::corogen::__private::Co::try_yield(__corogen_co, __corogen_value).await
+        } {
+            Ok(()) => {
+                #[allow(unused_imports)]
+                use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+                let __corogen_target = {
+                    let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, [1, 2]);
+                    (&&__corogen_probe).__delegate()
+                };
+                ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
+            }
+            Err(_) => {
+                let __corogen_value: Stop = Stop;
+                match ::corogen::__private::Co::raise(__corogen_co, __corogen_value).await {}
+            }
+        }
+        said
+    };
+    unsafe { ::corogen::__private::new(__corogen_body) }
+}
