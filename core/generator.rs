@@ -225,8 +225,12 @@ fn settled<Y, R, S, E, T>(
         Resumed::Yielded(y) => Ok(GeneratorState::Yielded(y)),
         Resumed::Complete(r) => Ok(GeneratorState::Complete(r)),
         Resumed::Raised(e) => Err(ResumeError::Raised(e)),
-        Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
-            unreachable!("only close() closes a generator")
+        Resumed::Closed => panic!(
+            "a generator body raised `Interrupt::Close` while it was not being closed; \
+             `raise_!(Interrupt::Close)` only passes on a close that `try_yield!` caught"
+        ),
+        Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
+            unreachable!("only close() can be ignored, and refusals are handled by the caller")
         }
     }
 }

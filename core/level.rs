@@ -43,6 +43,8 @@ pub enum Input<S, E> {
 pub(crate) enum Out<Y, S, E> {
     Yield(Y),
     Raise(E),
+    /// The body let a close it caught go on: it ends as if it had not caught it.
+    Exit,
     Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
 }
 

@@ -307,6 +307,38 @@ macro_rules! try_yield_from {
 /// Raises an error out of a `#[generator]` body: the generator finishes and the caller of the
 /// resume receives [`ResumeError::Raised`] (or [`CloseError::Raised`] from `close`). The type
 /// of the error is the generator's `throw` type.
+///
+/// `raise_!` also takes an [`Interrupt`], to raise again what a [`try_yield!`] caught, as
+/// Python's bare `raise` does in an `except` block: `raise_!(Interrupt::Close)` lets a close go
+/// on after some cleanup, so the body ends as if it had not caught it and `close()` returns
+/// `Ok(None)`.
+///
+/// ```
+/// use corogen::prelude::*;
+/// use std::pin::pin;
+///
+/// #[generator(yield = u32)]
+/// fn logs_its_close(log: &mut Vec<&'static str>) {
+///     loop {
+///         if let Err(interrupt) = try_yield!(1) {
+///             log.push("cleaning up");
+///             raise_!(interrupt);
+///         }
+///     }
+/// }
+///
+/// let mut log = Vec::new();
+/// {
+///     let mut g = pin!(logs_its_close(&mut log));
+///     g.start().unwrap();
+///     assert_eq!(g.close(), Ok(None));
+/// }
+/// assert_eq!(log, ["cleaning up"]);
+/// ```
+///
+/// # Panics
+/// Resuming a generator panics if its body raises `Interrupt::Close` when it is not being
+/// closed: that is a programmer error, as there is no close to pass on.
 #[macro_export]
 macro_rules! raise_ {
     ($($tokens:tt)*) => {

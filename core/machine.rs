@@ -176,6 +176,11 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                     header.phase = Phase::Finished;
                     Step::Raise(e)
                 }
+                Some(Out::Exit) => {
+                    body.set(Body::Empty);
+                    header.phase = Phase::Finished;
+                    Step::Closed
+                }
                 None => panic!(
                     "a #[generator] body waited on something that is not a yield point; \
                      `.await` cannot be used inside a generator"

@@ -58,10 +58,10 @@ impl<Y, S, E> Co<Y, S, E> {
         YieldPoint::new(value)
     }
 
-    /// `raise_!(error)`.
-    pub fn raise(self, error: E) -> RaisePoint<Y, S, E> {
+    /// `raise_!(error)` and `raise_!(Interrupt::…)`.
+    pub fn raise(self, error: impl Raisable<E>) -> RaisePoint<Y, S, E> {
         RaisePoint {
-            error: Some(error),
+            error: Some(error.into_interrupt()),
             _types: PhantomData,
         }
     }
@@ -143,7 +143,7 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
 
 /// A `raise_!`: the generator finishes and the error goes to its caller.
 pub struct RaisePoint<Y, S, E> {
-    error: Option<E>,
+    error: Option<Interrupt<E>>,
     _types: PhantomData<fn(Y, S)>,
 }
 
@@ -159,8 +159,35 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
             .error
             .take()
             .expect("a raised generator is not resumed");
-        header.slot = Slot::Out(Out::Raise(error));
+        header.slot = Slot::Out(match error {
+            Interrupt::Throw(error) => Out::Raise(error),
+            Interrupt::Close => Out::Exit,
+        });
         Poll::Pending
+    }
+}
+
+/// What `raise_!` accepts: the generator's throw type, or an [`Interrupt`] to raise again what
+/// a `try_yield!` caught (Python's bare `raise` in an `except` block).
+#[diagnostic::on_unimplemented(
+    message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
+    label = "not a `{E}`",
+    note = "the throw type is declared with `#[generator(throw = Type)]`"
+)]
+pub trait Raisable<E> {
+    /// As an interrupt.
+    fn into_interrupt(self) -> Interrupt<E>;
+}
+
+impl<E> Raisable<E> for E {
+    fn into_interrupt(self) -> Interrupt<E> {
+        Interrupt::Throw(self)
+    }
+}
+
+impl<E> Raisable<E> for Interrupt<E> {
+    fn into_interrupt(self) -> Interrupt<E> {
+        self
     }
 }
 

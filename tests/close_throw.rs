@@ -241,3 +241,28 @@ fn mutex_guard_and_borrows_across_yields() {
         "dropping the generator released the guard"
     );
 }
+
+#[test]
+fn a_caught_close_can_be_raised_again() {
+    #[generator(yield = u32, throw = Oops)]
+    fn passes_close_on(log: Log) -> &'static str {
+        let _g = log.guard("local");
+        loop {
+            match try_yield!(1) {
+                Ok(()) => {}
+                Err(Interrupt::Throw(Oops(why))) => log.push(format!("caught {why}")),
+                Err(close) => {
+                    log.push("cleanup");
+                    raise_!(close);
+                }
+            }
+        }
+    }
+    let log = Log::default();
+    let mut g = pin!(passes_close_on(log.clone()));
+    g.start().unwrap();
+    assert_eq!(g.throw(Oops("x")), Ok(GeneratorState::Yielded(1)));
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(log.take(), ["caught x", "cleanup", "drop local"]);
+    assert_eq!(g.status(), Status::Finished);
+}

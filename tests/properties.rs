@@ -216,13 +216,18 @@ fn yield_in_expression_positions() {
             .parse()
             .map_err(|_| "bad".to_string())?;
         println!("{}", yield_!(parsed));
+        let mut rounds = 0;
         'outer: loop {
+            rounds += 1;
             loop {
-                if yield_!(103) == 7 {
-                    break 'outer;
+                match yield_!(103) {
+                    7 => break 'outer,
+                    1 => break,
+                    _ => {}
                 }
             }
         }
+        log.borrow_mut().push(format!("rounds {rounds}"));
         Ok(parsed)
     }
     let log = std::cell::RefCell::new(Vec::new());
@@ -234,9 +239,10 @@ fn yield_in_expression_positions() {
     assert_eq!(g.send(5), Ok(GeneratorState::Yielded(102)));
     assert_eq!(g.send(42), Ok(GeneratorState::Yielded(42)));
     assert_eq!(g.send(0), Ok(GeneratorState::Yielded(103)));
+    assert_eq!(g.send(1), Ok(GeneratorState::Yielded(103)));
     assert_eq!(g.send(0), Ok(GeneratorState::Yielded(103)));
     assert_eq!(g.send(7), Ok(GeneratorState::Complete(Ok(42))));
-    assert_eq!(*log.borrow(), ["one 5"]);
+    assert_eq!(*log.borrow(), ["one 5", "rounds 2"]);
 }
 
 /// Polls a future once with a waker that is not a generator's.

@@ -28,7 +28,6 @@ pub fn run(mut function: ItemFn, args: &Args) -> syn::Result<Generator> {
     let mut rewriter = Rewriter {
         co: co.clone(),
         yield_ty: args.yield_ty.clone(),
-        throw_ty: args.throw_ty.clone(),
         errors: Vec::new(),
     };
     rewriter.visit_block_mut(&mut function.block);
@@ -65,9 +64,8 @@ impl Point {
 
 struct Rewriter {
     co: Ident,
-    /// The declared yield and throw types, which yielded and raised values are checked against.
+    /// The declared yield type, which yielded values are checked against.
     yield_ty: Option<Type>,
-    throw_ty: Option<Type>,
     errors: Vec<syn::Error>,
 }
 
@@ -82,14 +80,6 @@ impl Rewriter {
             }
         };
         self.visit_expr_mut(&mut value);
-        if matches!(point, Point::Raise) && self.throw_ty.is_none() {
-            self.errors.push(syn::Error::new(
-                span,
-                "`raise_!` needs the generator's throw type, and this #[generator] declares none\n\
-                 note: the error raised must have the type given as `throw = Type`\n\
-                 help: declare it: `#[generator(throw = YourError)]`",
-            ));
-        }
         let co = &self.co;
         let private = quote_spanned!(span=> ::corogen::__private);
         let tokens = match point {
@@ -105,12 +95,11 @@ impl Rewriter {
                 self.yield_ty.as_ref(),
                 |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
             ),
-            Point::Raise => checked(
-                span,
-                &value,
-                self.throw_ty.as_ref(),
-                |value| quote_spanned!(span=> match #private::Co::raise(#co, #value).await {}),
-            ),
+            // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type; the
+            // `Raisable` bound reports a wrong type.
+            Point::Raise => {
+                quote_spanned!(span=> match #private::Co::raise(#co, #value).await {})
+            }
             Point::YieldFrom | Point::TryYieldFrom => {
                 let catch = matches!(point, Point::TryYieldFrom);
                 let probe = Ident::new("__corogen_probe", Span::mixed_site());
