@@ -295,5 +295,40 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
     }
 }
 
+/// A boxed generator of any type, for collections of generators of different bodies. The
+/// parameters follow Python's `Generator[YieldType, SendType, ReturnType]`, then the throw type.
+///
+/// ```
+/// use corogen::prelude::*;
+/// use corogen::BoxGenerator;
+///
+/// #[generator(yield = u32)]
+/// fn count(n: u32) {
+///     for i in 0..n {
+///         yield_!(i);
+///     }
+/// }
+///
+/// #[generator(yield = u32)]
+/// fn constant(v: u32) {
+///     yield_!(v);
+/// }
+///
+/// let tasks: Vec<BoxGenerator<'_, u32>> = vec![Box::pin(count(2)), Box::pin(constant(7))];
+/// let all: Vec<u32> = tasks.into_iter().flatten().collect();
+/// assert_eq!(all, [0, 1, 7]);
+/// ```
+pub type BoxGenerator<'a, Y, S = (), R = (), E = core::convert::Infallible> =
+    Pin<Box<dyn Generator<Yield = Y, Send = S, Return = R, Throw = E> + 'a>>;
+
+/// A boxed generator of any type iterates like a pinned one.
+impl<Y, S: Default, R, E> Iterator for BoxGenerator<'_, Y, S, R, E> {
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        next_of(self.as_mut())
+    }
+}
+
 impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<&mut Gen<B, Y, S, E>> {}
 impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<Box<Gen<B, Y, S, E>>> {}

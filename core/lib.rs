@@ -229,7 +229,7 @@ pub mod __private;
 
 pub use crate::delegate::Delegate;
 pub use crate::generator::{
-    CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
+    BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
 };
 pub use crate::machine::Gen;
 pub use crate::state::{CloseError, GeneratorState, Interrupt, ResumeError, Status};
