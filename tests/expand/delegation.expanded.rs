@@ -34,10 +34,7 @@ pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static s
                 };
                 ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
             }
-            Err(_) => {
-                let __corogen_value: Stop = Stop;
-                match ::corogen::__private::Co::raise(__corogen_co, __corogen_value).await {}
-            }
+            Err(_) => match ::corogen::__private::Co::raise(__corogen_co, Stop).await {},
         }
         said
     };
