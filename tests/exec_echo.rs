@@ -56,7 +56,7 @@ fn abrupt_client(port: u16, c: usize) -> io::Result<()> {
     let mut stream = connect(port)?;
     let sent = message(c, 4);
     stream.write_all(&sent[..sent.len() / 2])?;
-    if c % 2 == 0 {
+    if c.is_multiple_of(2) {
         let mut some = [0; 1];
         stream.read_exact(&mut some)?; // the echo is arriving; drop it unread
     }

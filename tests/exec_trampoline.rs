@@ -1,6 +1,6 @@
 //! The executor's trampoline: calls through a task's stack, typed return values, depth.
 
-use corogen::exec::{self, Reply, Scheduler, SysCall, sys};
+use corogen::exec::{self, Reply, SysCall, sys};
 use corogen::prelude::*;
 
 #[generator(yield = SysCall, send = Reply)]
