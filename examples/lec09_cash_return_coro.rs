@@ -3,7 +3,7 @@
 //!
 //! Python catches `GeneratorExit` around the yields, prints, and re-raises. Here the yields are
 //! `try_yield!`, which evaluate to `Err(Interrupt::Close)` when the coroutine is closed; the
-//! body prints and returns, which ends it.
+//! body prints and raises the close again with `raise_!`, which ends it.
 
 use corogen::prelude::*;
 use std::pin::pin;
@@ -16,20 +16,19 @@ use std::pin::pin;
 fn cash_return_coro(percent: f64, years: i32) {
     let value = (1.0 + percent / 100.0).powi(years);
     loop {
-        let Ok(deposit) = try_yield!(None) else {
-            return exit();
+        let deposit = match try_yield!(None) {
+            Ok(deposit) => deposit.expect("a deposit is sent, not next()"),
+            Err(interrupt) => {
+                println!("Выход из корутины");
+                raise_!(interrupt);
+            }
         };
-        let deposit = deposit.expect("a deposit is sent, not next()");
         let grown = (deposit * value * 100.0).round() / 100.0;
-        let Ok(_) = try_yield!(Some(grown)) else {
-            return exit();
-        };
+        if let Err(interrupt) = try_yield!(Some(grown)) {
+            println!("Выход из корутины");
+            raise_!(interrupt);
+        }
     }
-}
-
-/// What the coroutine does when it is closed (`except GeneratorExit`).
-fn exit() {
-    println!("Выход из корутины");
 }
 
 /// Runs the exercise.
@@ -42,5 +41,5 @@ pub fn main() {
         }
         coro.next(); // move past the produce yield, back to the receive yield
     }
-    coro.close().unwrap();
+    assert_eq!(coro.close(), Ok(None), "the close went on through the body");
 }
