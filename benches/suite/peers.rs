@@ -30,6 +30,8 @@ struct System {
     w2: fn(u64) -> u64,
     w3: fn(u32, u64) -> u64,
     w4: fn() -> u64,
+    /// W4's untimed part alone (making and dropping the coroutines).
+    w4_setup: fn(),
     w5: fn(u64) -> u64,
     sizes: fn() -> Vec<corogen_bench::Size>,
 }
@@ -42,6 +44,7 @@ macro_rules! system {
             w2: $m::w2,
             w3: $m::w3,
             w4: || $m::w4_run($m::w4_setup()).0,
+            w4_setup: || drop($m::w4_setup()),
             w5: $m::w5,
             sizes: $m::sizes,
         }
@@ -58,6 +61,7 @@ fn systems() -> Vec<System> {
             w2: genawaiter_stack::w2,
             w3: genawaiter_stack::w3,
             w4: genawaiter_stack::w4,
+            w4_setup: || {},
             w5: genawaiter_stack::w5,
             sizes: genawaiter_stack::sizes,
         },
@@ -71,6 +75,10 @@ fn systems() -> Vec<System> {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var("PEERS_ONLY") {
+        run_only(&spec);
+        return;
+    }
     for s in systems() {
         assert_eq!((s.w1)(1000), w1_expected(1000), "{} w1", s.name);
         assert_eq!((s.w2)(1000), w2_expected(1000), "{} w2", s.name);
@@ -96,6 +104,36 @@ fn main() {
         W4_COROUTINES * W4_YIELDS
     );
     divan::main();
+}
+
+/// `PEERS_ONLY="SYSTEM WORKLOAD N"` runs one workload once (`w1`, `w2`, `w3/DEPTH`, `w4`,
+/// `w5`; `N` resumes, W4 always 10,000 × 100; `w4setup`: W4's untimed part only) and exits: what `benches/instructions.py` runs
+/// under callgrind to count instructions per resume.
+fn run_only(spec: &str) {
+    let words: Vec<&str> = spec.split_whitespace().collect();
+    let [system, workload, n] = words[..] else {
+        panic!("PEERS_ONLY wants `SYSTEM WORKLOAD N`, got {spec:?}");
+    };
+    let n: u64 = n.parse().expect("N is a number");
+    let s = systems()
+        .into_iter()
+        .find(|s| s.name == system)
+        .unwrap_or_else(|| panic!("no system {system}"));
+    let result = match workload.split_once('/') {
+        Some(("w3", depth)) => (s.w3)(depth.parse().expect("a depth"), n),
+        _ => match workload {
+            "w1" => (s.w1)(n),
+            "w2" => (s.w2)(n),
+            "w4" => (s.w4)(),
+            "w4setup" => {
+                (s.w4_setup)();
+                0
+            }
+            "w5" => (s.w5)(n),
+            _ => panic!("no workload {workload}"),
+        },
+    };
+    println!("{system} {workload} {n} -> {result}");
 }
 
 macro_rules! workloads {
