@@ -172,7 +172,7 @@ impl<P> GeneratorExt for Pin<P>
 where
     P: DerefMut<Target: Generator> + Unpin,
 {
-    #[inline]
+    #[inline(always)]
     fn start(&mut self) -> ResumeResult<Self, ()> {
         match self.as_mut().resume(Resume::Start) {
             Resumed::Refused(why, _) => Err(refused(why, ())),
@@ -180,7 +180,7 @@ where
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn send(&mut self, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         match self.as_mut().resume(Resume::Send(value)) {
             Resumed::Refused(why, Resume::Send(value)) => Err(refused(why, value)),
@@ -217,7 +217,7 @@ fn refused<T, E>(why: Refusal, value: T) -> ResumeError<T, E> {
 }
 
 /// Maps every outcome but a refusal (which each caller handles with its own value).
-#[inline]
+#[inline(always)]
 fn settled<Y, R, S, E, T>(
     outcome: Resumed<Y, R, S, E>,
 ) -> Result<GeneratorState<Y, R>, ResumeError<T, E>> {

@@ -108,12 +108,21 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         this.step(input)
     }
 
-    /// One step of this level's own body.
+    /// One step of this level's own body. Only the common case, a value sent to a suspended
+    /// generator, is inlined; the rest is out of line so the resume stays small enough for the
+    /// body's `poll` to be inlined into it.
     #[inline(always)]
-    fn step(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        let (header, _) = self.as_mut().project();
-        let (phase, catching) = (header.phase, header.catching);
-        match (phase, input) {
+    fn step(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
+        match (self.header.phase, input) {
+            (Phase::Suspended, Input::Send(s)) => self.poll_body(Some(Input::Send(s))),
+            (_, input) => self.step_cold(input),
+        }
+    }
+
+    #[inline(never)]
+    fn step_cold(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
+        let catching = self.header.catching;
+        match (self.header.phase, input) {
             (Phase::Created, Input::Start) => self.poll_body(None),
             (Phase::Created, Input::Send(s)) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
             (Phase::Suspended, Input::Start) => {
@@ -141,9 +150,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         step
     }
 
+    /// Polls the body once; a yield is handled inline, every other outcome by `settle`.
     #[inline(always)]
-    fn poll_body(self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
-        let (header, mut body) = self.project();
+    fn poll_body(mut self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
+        let (header, mut body) = self.as_mut().project();
         header.slot = match input {
             Some(input) => Slot::In(input),
             None => Slot::Empty,
@@ -156,36 +166,53 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             _ => unreachable!("a suspended generator has a body"),
         };
         let poll = waker::with_header(NonNull::from(&mut *header), |cx| future.poll(cx));
-        match poll {
-            Poll::Ready(r) => {
+        let out = header.slot.take_out();
+        if let (Poll::Pending, Some(Out::Yield(_))) = (&poll, &out) {
+            header.phase = Phase::Suspended;
+            let Some(Out::Yield(y)) = out else {
+                unreachable!()
+            };
+            return Step::Yield(y);
+        }
+        self.settle(poll, out)
+    }
+
+    /// Everything a poll of the body can come to but a yield.
+    #[inline(never)]
+    fn settle(
+        self: Pin<&mut Self>,
+        poll: Poll<B::Output>,
+        out: Option<Out<Y, S, E>>,
+    ) -> Step<Y, S, E> {
+        let (header, mut body) = self.project();
+        match (poll, out) {
+            (Poll::Ready(r), _) => {
                 body.set(Body::Done(r));
                 header.phase = Phase::Finished;
                 Step::Return
             }
-            Poll::Pending => match header.slot.take_out() {
-                Some(Out::Yield(y)) => {
-                    header.phase = Phase::Suspended;
-                    Step::Yield(y)
-                }
-                Some(Out::Delegate(child, first)) => {
-                    header.phase = Phase::Suspended;
-                    Step::Delegate(child, first)
-                }
-                Some(Out::Raise(e)) => {
-                    body.set(Body::Empty);
-                    header.phase = Phase::Finished;
-                    Step::Raise(e)
-                }
-                Some(Out::Exit) => {
-                    body.set(Body::Empty);
-                    header.phase = Phase::Finished;
-                    Step::Closed
-                }
-                None => panic!(
-                    "a #[generator] body waited on something that is not a yield point; \
-                     `.await` cannot be used inside a generator"
-                ),
-            },
+            (Poll::Pending, Some(Out::Yield(y))) => {
+                header.phase = Phase::Suspended;
+                Step::Yield(y)
+            }
+            (Poll::Pending, Some(Out::Delegate(child, first))) => {
+                header.phase = Phase::Suspended;
+                Step::Delegate(child, first)
+            }
+            (Poll::Pending, Some(Out::Raise(e))) => {
+                body.set(Body::Empty);
+                header.phase = Phase::Finished;
+                Step::Raise(e)
+            }
+            (Poll::Pending, Some(Out::Exit)) => {
+                body.set(Body::Empty);
+                header.phase = Phase::Finished;
+                Step::Closed
+            }
+            (Poll::Pending, None) => panic!(
+                "a #[generator] body waited on something that is not a yield point; \
+                 `.await` cannot be used inside a generator"
+            ),
         }
     }
 
@@ -245,7 +272,7 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
     type Return = B::Output;
     type Throw = E;
 
-    #[inline]
+    #[inline(always)]
     fn resume(mut self: Pin<&mut Self>, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
         let input = match arg {
             Resume::Start => Input::Start,
