@@ -68,7 +68,7 @@ fn corogen_port() -> u16 {
         thread::spawn(move || {
             let mut sched = Scheduler::new();
             sched.spawn(echo_server::serve(listener, None));
-            sched.run();
+            sched.run().expect("the OS poller works");
         });
         port
     })

@@ -24,7 +24,13 @@ fn spinner(turns: u32) -> u32 {
 }
 
 fn main() {
-    divan::main();
+    // `EXEC_PROFILE=scheduler|vecdeque` runs one workload once, outside divan, for a profiler
+    // (`valgrind --tool=callgrind`): instruction counts are repeatable where timings are not.
+    match std::env::var("EXEC_PROFILE").as_deref() {
+        Ok("scheduler") => drop(divan::black_box(scheduler_round_robin())),
+        Ok("vecdeque") => drop(divan::black_box(vecdeque_loop())),
+        _ => divan::main(),
+    }
 }
 
 /// The scheduler: spawn every task, run to the end.
@@ -34,7 +40,7 @@ fn scheduler_round_robin() -> usize {
     for _ in 0..TASKS {
         sched.spawn(spinner(TURNS));
     }
-    sched.run();
+    sched.run().expect("the OS poller works");
     sched.len()
 }
 

@@ -65,9 +65,10 @@ pub fn main() {
     println!("{}", listener.local_addr().expect("bound").port());
     let mut sched = Scheduler::new();
     let server = sched.spawn(serve(listener, None));
-    sched.run();
-    if let Some(Ok(Err(e))) = server.take_outcome() {
-        eprintln!("echo server stopped: {e}");
-        std::process::exit(1);
-    }
+    let stopped = match (sched.run(), server.take_outcome()) {
+        (Err(e), _) | (_, Some(Ok(Err(e)))) => e,
+        _ => return,
+    };
+    eprintln!("echo server stopped: {stopped}");
+    std::process::exit(1);
 }

@@ -33,5 +33,5 @@ pub fn main() {
     let mut sched = Scheduler::new();
     sched.on_exit(|_, _| println!("task finished"));
     sched.spawn(main_task());
-    sched.run();
+    sched.run().expect("the OS poller works");
 }

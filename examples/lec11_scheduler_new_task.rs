@@ -39,6 +39,6 @@ pub fn main() {
     let mut sched = Scheduler::new();
     sched.on_exit(|id, _| println!("Task {id} terminated"));
     sched.spawn(parent());
-    sched.run();
+    sched.run().expect("the OS poller works");
     println!("all tasks finished");
 }

@@ -109,7 +109,7 @@ pub fn main() {
     let mut sched = Scheduler::new();
     sched.on_exit(|id, _| println!("Task {id} terminated"));
     sched.spawn(server(lsock, 2));
-    sched.run();
+    sched.run().expect("the OS poller works");
     client
         .join()
         .expect("the client thread ran")

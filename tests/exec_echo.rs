@@ -72,7 +72,7 @@ fn start_server(limit: u64) -> (u16, mpsc::Receiver<io::Result<()>>) {
     thread::spawn(move || {
         let mut sched = Scheduler::new();
         let server = sched.spawn(echo_server::serve(listener, Some(limit)));
-        sched.run();
+        sched.run().expect("the OS poller works");
         let result = server.take_outcome().expect("the server task ended");
         done.send(result.expect("the server task returned"))
             .unwrap();
@@ -135,7 +135,7 @@ fn fd_limited_server() {
     println!("PORT {}", listener.local_addr().unwrap().port());
     let mut sched = Scheduler::new();
     let server = sched.spawn(echo_server::serve(listener, Some(OVER_LIMIT as u64)));
-    sched.run();
+    sched.run().expect("the OS poller works");
     server.take_outcome().unwrap().unwrap().unwrap();
     println!("SERVED");
 }

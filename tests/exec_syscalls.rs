@@ -49,7 +49,7 @@ fn spawned_tasks_interleave_in_fifo_order_and_wait_returns_typed_values() {
     let mut sched = Scheduler::new();
     let exited = exits(&mut sched);
     let main = sched.spawn(parent(log.clone()));
-    sched.run();
+    sched.run().expect("the OS poller works");
     assert_eq!(main.take_outcome(), Some(Ok(50)));
     assert_eq!(
         log.take(),
@@ -188,7 +188,7 @@ fn sleepers_wake_in_deadline_order() {
     let mut sched = Scheduler::new();
     let exited = exits(&mut sched);
     sched.spawn(parent(log.clone()));
-    sched.run();
+    sched.run().expect("the OS poller works");
     assert_eq!(log.take(), ["0 ms", "10 ms", "20 ms", "30 ms", "all awake"]);
     // The first sleeper (task 2) started the I/O task (task 3), which ends last.
     let order: Vec<u64> = exited.borrow().iter().map(|(id, _)| *id).collect();
@@ -215,7 +215,7 @@ fn a_panicking_task_ends_alone_and_its_joiners_get_the_panic() {
     let mut sched = Scheduler::new();
     let exited = exits(&mut sched);
     let main = sched.spawn(parent(log.clone()));
-    sched.run();
+    sched.run().expect("the OS poller works");
     assert_eq!(main.take_outcome(), Some(Ok(30)));
     assert_eq!(
         log.take(),
@@ -311,7 +311,7 @@ fn killing_a_sleeping_task_cancels_its_timer() {
     let exited = exits(&mut sched);
     sched.spawn(main_task(log.clone()));
     // Returns only because the hour-long timer was cancelled with its task.
-    sched.run();
+    sched.run().expect("the OS poller works");
     assert_eq!(log.take(), ["drop sleeper", "main done"]);
     let order: Vec<u64> = exited.borrow().iter().map(|(id, _)| *id).collect();
     assert_eq!(order, [2, 1, 3]);
@@ -326,7 +326,22 @@ fn tasks_that_wait_for_each_other_stop_the_scheduler_instead_of_hanging() {
     let mut sched = Scheduler::new();
     let a = sched.spawn(waits_for(TaskId::from(2)));
     sched.spawn(waits_for(a.id()));
-    sched.run();
+    sched.run().expect("the OS poller works");
     assert_eq!(sched.len(), 2);
     assert!(!a.is_finished());
+}
+
+#[test]
+fn a_run_that_gets_stuck_says_so_not_unknown() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn waits_for_its_child() -> Result<(), TaskEnded> {
+        let me = yield_from!(sys::task_id());
+        let child = yield_from!(sys::spawn(waits_for(me)));
+        yield_from!(sys::wait(child))?
+    }
+    #[generator(yield = SysCall, send = Reply)]
+    fn waits_for(target: TaskId) -> Result<(), TaskEnded> {
+        yield_from!(sys::wait_id(target))
+    }
+    assert_eq!(exec::run(waits_for_its_child()), Err(TaskEnded::Stuck));
 }

@@ -33,12 +33,14 @@
 //! | module | role |
 //! |---|---|
 //! | `task` | a task: id, trampoline stack of coroutines |
-//! | `scheduler` | ready queue, task table, the main loop, the I/O task |
+//! | `scheduler` | ready queue, the main loop, the I/O task |
+//! | `table` | the tasks by id: a slab, each id knowing its slot |
 //! | `syscall` | [`SysCall`] and [`Reply`], the dispatch of a system call |
 //! | [`sys`] | the system calls, as generators to delegate to |
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS |
 //! | `timer` | sleeping tasks by deadline |
 //! | [`net`] | sockets that wait through the system calls |
+//! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults
 //!
@@ -47,11 +49,13 @@
 //! on.
 #![cfg(unix)]
 
+mod budget;
 pub mod net;
 mod scheduler;
 mod selector;
 pub mod sys;
 mod syscall;
+mod table;
 mod task;
 mod timer;
 
@@ -65,11 +69,17 @@ use sys::Coroutine;
 /// returns its return value, or how it ended.
 ///
 /// # Errors
-/// [`TaskEnded::Killed`] or [`TaskEnded::Panicked`] if it ended so; [`TaskEnded::Unknown`] if
+/// [`TaskEnded::Killed`] or [`TaskEnded::Panicked`] if it ended so; [`TaskEnded::Stuck`] if
 /// the scheduler stopped before it ended (every task left waited for another).
+///
+/// # Panics
+/// If the OS poller keeps failing (the error of [`Scheduler::run`]); a program that would
+/// rather handle that runs a [`Scheduler`] itself.
 pub fn run<G: Coroutine>(coroutine: G) -> Result<G::Return, TaskEnded> {
     let mut scheduler = Scheduler::new();
     let handle = scheduler.spawn(coroutine);
-    scheduler.run();
-    handle.slot.take().unwrap_or(Err(TaskEnded::Unknown))
+    if let Err(error) = scheduler.run() {
+        panic!("the OS poller failed: {error}");
+    }
+    handle.slot.take().unwrap_or(Err(TaskEnded::Stuck))
 }

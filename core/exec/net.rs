@@ -20,14 +20,16 @@
 //! }
 //! ```
 //!
-//! Each operation tries the socket first and waits only if it would block.
+//! Each operation tries the socket first and waits only if it would block. A task completes at
+//! most 32 operations in one turn: then it pauses a turn before the next (a fairness budget), so
+//! a peer that never stops sending cannot keep the other tasks from running.
 
 use core::future::Future;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 
-use super::sys;
 use super::syscall::{Reply, SysCall, coroutine};
+use super::{budget, sys};
 use crate::Gen;
 
 /// A non-blocking listener bound to `addr`.
@@ -51,6 +53,9 @@ pub fn accept(
 ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_, SysCall, Reply> {
     coroutine(move |co| async move {
         loop {
+            while !budget::spend() {
+                co.delegate::<_, false>(sys::pause()).await;
+            }
             match listener.accept() {
                 Ok((stream, peer)) => {
                     stream.set_nonblocking(true)?;
@@ -78,6 +83,9 @@ pub fn recv<'a>(
 ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
     coroutine(move |co| async move {
         loop {
+            while !budget::spend() {
+                co.delegate::<_, false>(sys::pause()).await;
+            }
             match (&mut &*stream).read(buf) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
@@ -101,6 +109,9 @@ pub fn send_all<'a>(
 ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
     coroutine(move |co| async move {
         while !buf.is_empty() {
+            while !budget::spend() {
+                co.delegate::<_, false>(sys::pause()).await;
+            }
             match (&mut &*stream).write(buf) {
                 Ok(0) => return Err(ErrorKind::WriteZero.into()),
                 Ok(n) => buf = &buf[n..],

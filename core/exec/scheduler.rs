@@ -4,52 +4,39 @@
 use core::any::Any;
 use core::convert::Infallible;
 use core::future::Future;
-use core::hash::{BuildHasherDefault, Hasher};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::io;
 use std::os::fd::RawFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
+use super::budget;
 use super::selector::{Interest, Selector};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
+use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
 use super::timer::{TimerKey, Timers};
 use crate::{Gen, Generator};
 
-/// Hashes a task id: ids are distinct counters, so one multiplication spreads them.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-type Table<V> = HashMap<TaskId, V, BuildHasherDefault<IdHasher>>;
-
 /// What a task that is not ready waits for.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum Blocked {
+    #[default]
     No,
     Sleep(TimerKey),
     Io(RawFd, Interest),
     Join(TaskId),
 }
 
-/// A task in the table, with what it waits for and who waits for it.
+/// A task in the table, with what it is sent on its next turn: what every turn touches.
 struct Entry {
     task: Task,
+    reply: Answer,
+}
+
+/// What a task waits for, and who waits for it: what only waiting and ending touch.
+#[derive(Default)]
+struct Waits {
     blocked: Blocked,
     joiners: Vec<TaskId>,
 }
@@ -78,18 +65,19 @@ type ExitHook = Box<dyn FnMut(TaskId, &Exit)>;
 /// let mut sched = Scheduler::new();
 /// sched.spawn(worker("a", std::rc::Rc::clone(&log)));
 /// sched.spawn(worker("b", std::rc::Rc::clone(&log)));
-/// sched.run();
+/// sched.run()?;
 /// assert_eq!(*log.borrow(), ["a0", "b0", "a1", "b1"]);
+/// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Scheduler {
-    ready: VecDeque<(TaskId, Answer)>,
-    tasks: Table<Entry>,
+    ready: VecDeque<TaskId>,
+    tasks: Table<Entry, Waits>,
     selector: Selector,
     timers: Timers,
     io_task: Option<TaskId>,
-    last_id: u64,
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
+    poll_failures: PollFailures,
 }
 
 impl Default for Scheduler {
@@ -107,9 +95,9 @@ impl Scheduler {
             selector: Selector::default(),
             timers: Timers::default(),
             io_task: None,
-            last_id: 0,
             on_exit: None,
             woken: Vec::new(),
+            poll_failures: PollFailures::default(),
         }
     }
 
@@ -141,22 +129,30 @@ impl Scheduler {
     }
 
     /// Runs until every task has ended (Beazley's `event_loop`), or until none can run: the
-    /// tasks left, if any, all wait for one another.
-    pub fn run(&mut self) {
-        while !self.tasks.is_empty() {
-            let Some((id, answer)) = self.ready.pop_front() else {
-                return;
-            };
-            self.run_once(id, Reply(answer));
+    /// tasks left, if any, all wait for one another ([`len`](Self::len) tells how many).
+    ///
+    /// # Errors
+    /// If the OS poller fails five times in a row (a failed wait is retried on the I/O task's
+    /// next turn, after a pause of 1, 2, 4, then 8 ms). The tasks stay in the scheduler: `run`
+    /// may be called again, and dropping the scheduler closes them.
+    pub fn run(&mut self) -> io::Result<()> {
+        while let Some(id) = self.ready.pop_front() {
+            self.run_once(id);
+            if let Some(error) = self.poll_failures.fatal.take() {
+                return Err(error);
+            }
         }
+        Ok(())
     }
 
     /// One turn: runs task `id` until its next system call and carries that call out.
-    fn run_once(&mut self, id: TaskId, reply: Reply) {
-        let Some(entry) = self.tasks.get_mut(&id) else {
+    fn run_once(&mut self, id: TaskId) {
+        let Some(entry) = self.tasks.get_mut(id) else {
             return; // killed while it was ready
         };
+        let reply = Reply(core::mem::take(&mut entry.reply));
         let task = &mut entry.task;
+        budget::refill();
         match catch_unwind(AssertUnwindSafe(|| task.run(reply))) {
             Ok(Run::SysCall(call)) => self.dispatch(id, call),
             Ok(Run::Returned) => self.exit(id, Ok(())),
@@ -165,33 +161,33 @@ impl Scheduler {
     }
 
     pub(crate) fn add_task(&mut self, new: NewTask) -> TaskId {
-        self.last_id += 1;
-        let id = TaskId(self.last_id);
         let entry = Entry {
             task: Task::new(new),
-            blocked: Blocked::No,
-            joiners: Vec::new(),
+            reply: Answer::Nothing,
         };
-        self.tasks.insert(id, entry);
-        self.schedule(id, Answer::Nothing);
+        let id = self.tasks.insert(entry, Waits::default());
+        self.ready.push_back(id);
         id
     }
 
     /// Puts task `id` at the back of the ready queue; `answer` is what it is sent next.
     pub(crate) fn schedule(&mut self, id: TaskId, answer: Answer) {
-        self.ready.push_back((id, answer));
+        if let Some(entry) = self.tasks.get_mut(id) {
+            entry.reply = answer;
+            self.ready.push_back(id);
+        }
     }
 
     /// Removes an ended task, closes what is left of it, and wakes its joiners.
     fn exit(&mut self, id: TaskId, how: Exit) {
-        let Some(entry) = self.tasks.remove(&id) else {
+        let Some((entry, waits)) = self.tasks.remove(id) else {
             return;
         };
-        self.unblock(id, entry.blocked);
+        self.unblock(id, waits.blocked);
         if let Err(why) = &how {
             entry.task.end(why.clone());
         }
-        for joiner in entry.joiners {
+        for joiner in waits.joiners {
             self.wake(joiner, Answer::Ended(how.clone()));
         }
         if self.io_task == Some(id) {
@@ -209,8 +205,8 @@ impl Scheduler {
             Blocked::Sleep(key) => self.timers.cancel(key),
             Blocked::Io(fd, interest) => self.selector.remove(fd, interest),
             Blocked::Join(target) => {
-                if let Some(entry) = self.tasks.get_mut(&target) {
-                    entry.joiners.retain(|&j| j != id);
+                if let Some(waits) = self.tasks.cold_mut(target) {
+                    waits.joiners.retain(|&j| j != id);
                 }
             }
         }
@@ -218,22 +214,20 @@ impl Scheduler {
 
     /// Schedules a blocked task with `answer`.
     fn wake(&mut self, id: TaskId, answer: Answer) {
-        if let Some(entry) = self.tasks.get_mut(&id) {
-            entry.blocked = Blocked::No;
-            self.schedule(id, answer);
-        }
+        self.block(id, Blocked::No);
+        self.schedule(id, answer);
     }
 
     fn block(&mut self, id: TaskId, blocked: Blocked) {
-        if let Some(entry) = self.tasks.get_mut(&id) {
-            entry.blocked = blocked;
+        if let Some(waits) = self.tasks.cold_mut(id) {
+            waits.blocked = blocked;
         }
     }
 
     /// Kills task `target`: unregisters what it waits for, closes its stack innermost first,
     /// tells its joiners.
     pub(crate) fn kill(&mut self, target: TaskId) -> Result<(), TaskEnded> {
-        if !self.tasks.contains_key(&target) {
+        if !self.tasks.contains(target) {
             return Err(TaskEnded::Unknown);
         }
         self.exit(target, Err(TaskEnded::Killed));
@@ -245,12 +239,13 @@ impl Scheduler {
 
     /// Makes task `id` wait for task `target` to end.
     pub(crate) fn join(&mut self, id: TaskId, target: TaskId) {
-        match self.tasks.get_mut(&target) {
-            Some(entry) if target != id => {
-                entry.joiners.push(id);
+        let target = self.tasks.placed(target).filter(|&target| target != id);
+        match target.and_then(|target| Some((target, self.tasks.cold_mut(target)?))) {
+            Some((target, waits)) => {
+                waits.joiners.push(id);
                 self.block(id, Blocked::Join(target));
             }
-            _ => self.schedule(id, Answer::Ended(Err(TaskEnded::Unknown))),
+            None => self.schedule(id, Answer::Ended(Err(TaskEnded::Unknown))),
         }
     }
 
@@ -299,8 +294,8 @@ impl Scheduler {
             None
         };
         let mut woken = std::mem::take(&mut self.woken);
-        // A failed wait wakes no one; the next turn tries again.
-        let _ = self.selector.poll(timeout, &mut woken);
+        let waited = self.selector.poll(timeout, &mut woken);
+        self.poll_failures.record(waited);
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
@@ -310,6 +305,34 @@ impl Scheduler {
         }
         self.woken = woken;
         self.schedule(io, Answer::Alone(false));
+    }
+}
+
+/// How many times in a row the OS poller may fail before [`Scheduler::run`] returns its error.
+const POLL_ATTEMPTS: u32 = 5;
+
+/// The OS poller's failures in a row. A failed wait wakes no one, and the I/O task tries again
+/// on its next turn, after a pause that doubles each time (1, 2, 4, 8 ms): a transient
+/// shortage may pass. The last failure of [`POLL_ATTEMPTS`] in a row is kept for `run`.
+#[derive(Default)]
+struct PollFailures {
+    in_a_row: u32,
+    fatal: Option<io::Error>,
+}
+
+impl PollFailures {
+    fn record(&mut self, waited: io::Result<()>) {
+        let Err(error) = waited else {
+            self.in_a_row = 0;
+            return;
+        };
+        self.in_a_row += 1;
+        if self.in_a_row >= POLL_ATTEMPTS {
+            self.in_a_row = 0;
+            self.fatal = Some(error);
+        } else {
+            std::thread::sleep(Duration::from_millis(1 << (self.in_a_row - 1)));
+        }
     }
 }
 

@@ -17,25 +17,71 @@ use super::syscall::{Reply, Request, SysCall};
 use crate::{Generator, Resume, Resumed, Status};
 
 /// The id of a task: a number, unique in its scheduler, counting from 1 as Beazley's do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TaskId(pub(crate) u64);
+///
+/// An id the scheduler gave out also knows where its task sits in the scheduler's table, so
+/// finding the task costs an index and a comparison of numbers; an id made from a number
+/// ([`From<u64>`]) is found by a search of the table. Ids compare, order and hash by number.
+#[derive(Clone, Copy)]
+pub struct TaskId {
+    number: u64,
+    pub(crate) slot: u32,
+}
 
 impl TaskId {
+    /// Where an id made from a number sits: not known.
+    pub(crate) const NO_SLOT: u32 = u32::MAX;
+
+    pub(crate) fn new(number: u64, slot: u32) -> Self {
+        Self { number, slot }
+    }
+
     /// The number of the task.
     pub fn get(self) -> u64 {
-        self.0
+        self.number
     }
 }
 
 impl From<u64> for TaskId {
-    fn from(n: u64) -> Self {
-        Self(n)
+    fn from(number: u64) -> Self {
+        Self::new(number, Self::NO_SLOT)
+    }
+}
+
+impl PartialEq for TaskId {
+    fn eq(&self, other: &Self) -> bool {
+        self.number == other.number
+    }
+}
+
+impl Eq for TaskId {}
+
+impl PartialOrd for TaskId {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TaskId {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.number.cmp(&other.number)
+    }
+}
+
+impl core::hash::Hash for TaskId {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.number.hash(state);
+    }
+}
+
+impl fmt::Debug for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TaskId").field(&self.number).finish()
     }
 }
 
 impl fmt::Display for TaskId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        self.number.fmt(f)
     }
 }
 
@@ -48,6 +94,9 @@ pub enum TaskEnded {
     Panicked(String),
     /// No task of this scheduler has this id (it never existed, or it ended and was removed).
     Unknown,
+    /// The scheduler stopped before the task ended: every task left waited for another, so
+    /// none could run again ([`exec::run`](super::run)).
+    Stuck,
 }
 
 impl fmt::Display for TaskEnded {
@@ -56,6 +105,7 @@ impl fmt::Display for TaskEnded {
             Self::Killed => f.write_str("the task was killed"),
             Self::Panicked(msg) => write!(f, "the task panicked: {msg}"),
             Self::Unknown => f.write_str("no such task"),
+            Self::Stuck => f.write_str("the task waited for a task that could never end"),
         }
     }
 }
@@ -97,7 +147,7 @@ impl<R> JoinHandle<R> {
 
 impl<R> fmt::Debug for JoinHandle<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("JoinHandle").field(&self.id.0).finish()
+        f.debug_tuple("JoinHandle").field(&self.id.number).finish()
     }
 }
 
@@ -108,12 +158,13 @@ pub(crate) enum FrameStep {
     Return(Reply),
 }
 
-/// A coroutine on a task's stack, its return type erased.
+/// A coroutine a task calls, on the task's stack, its return type erased.
 pub(crate) trait Frame {
     fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep;
 }
 
 /// Resumes a coroutine: `Ok` with its system call, or `Err` with its return value.
+#[inline(always)]
 fn step<G>(g: Pin<&mut G>, reply: Reply) -> Result<SysCall, G::Return>
 where
     G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + ?Sized,
@@ -146,62 +197,8 @@ where
     }
 }
 
-/// A task's first coroutine: its return value goes to the task's [`JoinHandle`].
-struct Root<G: Generator> {
-    coroutine: G,
-    slot: Slot<G::Return>,
-}
-
-impl<G> Frame for Root<G>
-where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
-{
-    fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep {
-        // SAFETY: `coroutine` is structurally pinned (never moved out of a pinned `Root`);
-        // `slot` is not pinned.
-        let (coroutine, slot) = unsafe {
-            let this = self.get_unchecked_mut();
-            (Pin::new_unchecked(&mut this.coroutine), &this.slot)
-        };
-        match step(coroutine, reply) {
-            Ok(call) => FrameStep::Yield(call),
-            Err(r) => {
-                slot.set(Some(Ok(r)));
-                FrameStep::Return(Reply::default())
-            }
-        }
-    }
-}
-
 /// A coroutine made into a stack frame.
 pub(crate) type BoxedFrame = Pin<Box<dyn Frame>>;
-
-/// A task's first coroutine and how to tell its [`JoinHandle`] that it ended otherwise.
-pub(crate) struct NewTask {
-    pub(crate) frame: BoxedFrame,
-    pub(crate) fail: Box<dyn FnOnce(TaskEnded)>,
-}
-
-impl NewTask {
-    /// The task that runs `coroutine` and leaves its return value in `slot`.
-    pub(crate) fn new<G>(coroutine: G, slot: Slot<G::Return>) -> Self
-    where
-        G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
-        G::Return: 'static,
-    {
-        let fail = {
-            let slot = slot.clone();
-            move |how| {
-                let outcome = slot.take().or(Some(Err(how)));
-                slot.set(outcome);
-            }
-        };
-        Self {
-            frame: Box::pin(Root { coroutine, slot }),
-            fail: Box::new(fail),
-        }
-    }
-}
 
 /// What a task's turn came to.
 pub(crate) enum Run {
@@ -211,66 +208,170 @@ pub(crate) enum Run {
     Returned,
 }
 
-/// A task: its call stack (the scheduler keeps its id).
-pub(crate) struct Task {
-    stack: Vec<BoxedFrame>,
-    fail: Option<Box<dyn FnOnce(TaskEnded)>>,
+/// A task's coroutines, their types erased: its first coroutine, typed inside, and the
+/// coroutines it calls.
+trait Stack {
+    /// Runs until the next system call (Beazley's `Task.run`).
+    fn run(self: Pin<&mut Self>, reply: Reply) -> Run;
+
+    /// Drops the called coroutines, innermost first; the first coroutine stays.
+    fn unwind(self: Pin<&mut Self>);
+
+    /// How to tell the task's [`JoinHandle`] that the task ended without returning.
+    fn teller(&self) -> Teller;
 }
 
-impl Task {
-    pub(crate) fn new(new: NewTask) -> Self {
-        Self {
-            stack: vec![new.frame],
-            fail: Some(new.fail),
+/// Tells a task's [`JoinHandle`] how the task ended, if it did not return.
+type Teller = Box<dyn FnOnce(TaskEnded)>;
+
+/// The stack of a task whose first coroutine is a `G`: the first coroutine is resumed
+/// directly (one dynamic call per turn, into code made for `G`); the coroutines it calls are
+/// boxed frames above it.
+///
+/// `repr(C)`: the stack's bookkeeping first, beside the header the coroutine starts with.
+#[repr(C)]
+struct TypedStack<G: Generator> {
+    calls: Vec<BoxedFrame>,
+    slot: Slot<G::Return>,
+    first: G,
+}
+
+impl<G> TypedStack<G>
+where
+    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+{
+    fn project(self: Pin<&mut Self>) -> (Pin<&mut G>, &Slot<G::Return>, &mut Vec<BoxedFrame>) {
+        // SAFETY: `first` is structurally pinned (never moved out of a pinned `TypedStack`);
+        // `slot` and `calls` are not pinned (the frames in `calls` are pinned boxes).
+        unsafe {
+            let this = self.get_unchecked_mut();
+            (
+                Pin::new_unchecked(&mut this.first),
+                &this.slot,
+                &mut this.calls,
+            )
         }
     }
+}
 
-    /// Runs the task until its next system call (Beazley's `Task.run`): a call pushes the
-    /// callee, a return pops it and sends its value to the caller.
-    pub(crate) fn run(&mut self, mut reply: Reply) -> Run {
+impl<G> Stack for TypedStack<G>
+where
+    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+    G::Return: 'static,
+{
+    /// A call pushes the callee, a return pops it and sends its value to the caller.
+    fn run(self: Pin<&mut Self>, mut reply: Reply) -> Run {
+        let (mut first, slot, calls) = self.project();
         loop {
-            let top = self
-                .stack
-                .last_mut()
-                .expect("a task that runs has a coroutine");
-            match top.as_mut().resume(reply) {
+            let made = match calls.last_mut() {
+                None => match step(first.as_mut(), reply) {
+                    Ok(call) => FrameStep::Yield(call),
+                    Err(r) => {
+                        slot.set(Some(Ok(r)));
+                        return Run::Returned;
+                    }
+                },
+                Some(top) => top.as_mut().resume(reply),
+            };
+            match made {
                 FrameStep::Yield(SysCall(Request::Call(callee))) => {
-                    self.stack.push(callee);
+                    calls.push(callee);
                     reply = Reply::default();
                 }
                 FrameStep::Yield(call) => return Run::SysCall(call),
                 FrameStep::Return(value) => {
-                    self.stack.pop();
-                    if self.stack.is_empty() {
-                        self.fail = None;
-                        return Run::Returned;
-                    }
+                    calls.pop();
                     reply = value;
                 }
             }
         }
     }
 
-    /// Ends the task without a return value: closes its coroutines innermost first (dropping
-    /// every live local) and tells its handle how it ended.
-    pub(crate) fn end(mut self, how: TaskEnded) {
-        self.unwind();
-        if let Some(fail) = self.fail.take() {
-            fail(how);
+    fn unwind(self: Pin<&mut Self>) {
+        let (_, _, calls) = self.project();
+        while let Some(frame) = calls.pop() {
+            close(frame);
         }
     }
 
-    /// Drops the stack innermost first. A coroutine whose cleanup panics does not stop the
-    /// others from being closed.
-    fn unwind(&mut self) {
-        while let Some(frame) = self.stack.pop() {
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(frame)));
-        }
+    fn teller(&self) -> Teller {
+        let slot = self.slot.clone();
+        Box::new(move |how| {
+            let outcome = slot.take().or(Some(Err(how)));
+            slot.set(outcome);
+        })
     }
 }
 
+/// What is left of a task's stack once it is closed (a zero-sized box: no memory).
+struct Closed;
+
+impl Stack for Closed {
+    fn run(self: Pin<&mut Self>, _: Reply) -> Run {
+        unreachable!("a closed task is not run")
+    }
+
+    fn unwind(self: Pin<&mut Self>) {}
+
+    fn teller(&self) -> Teller {
+        Box::new(drop)
+    }
+}
+
+/// A task's first coroutine, that leaves its return value in its handle's slot, on a stack of
+/// its own.
+pub(crate) struct NewTask(Pin<Box<dyn Stack>>);
+
+impl NewTask {
+    /// The task that runs `coroutine` and leaves its return value in `slot`.
+    pub(crate) fn new<G>(coroutine: G, slot: Slot<G::Return>) -> Self
+    where
+        G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
+        G::Return: 'static,
+    {
+        Self(Box::pin(TypedStack {
+            calls: Vec::new(),
+            slot,
+            first: coroutine,
+        }))
+    }
+}
+
+/// A task: its stack of coroutines (the scheduler keeps its id).
+pub(crate) struct Task(Pin<Box<dyn Stack>>);
+
+impl Task {
+    pub(crate) fn new(new: NewTask) -> Self {
+        Self(new.0)
+    }
+
+    /// Runs the task until its next system call: one resume of the coroutine on top of its
+    /// stack, more if one calls another or returns to its caller.
+    #[inline]
+    pub(crate) fn run(&mut self, reply: Reply) -> Run {
+        self.0.as_mut().run(reply)
+    }
+
+    /// Ends the task without a return value: closes its coroutines innermost first (dropping
+    /// every live local), then tells its handle how it ended.
+    pub(crate) fn end(self, how: TaskEnded) {
+        let tell = self.0.teller();
+        drop(self);
+        tell(how);
+    }
+}
+
+/// Drops a coroutine, closing it; a panic in its cleanup goes no further.
+fn close<T: ?Sized>(frame: Pin<Box<T>>) {
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(frame)));
+}
+
 impl Drop for Task {
+    /// Closes the coroutines innermost first. A coroutine whose cleanup panics does not stop
+    /// the others from being closed.
     fn drop(&mut self) {
-        self.unwind();
+        self.0.as_mut().unwind();
+        let closed: Pin<Box<dyn Stack>> = Box::pin(Closed);
+        close(core::mem::replace(&mut self.0, closed));
     }
 }

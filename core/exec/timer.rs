@@ -60,14 +60,14 @@ mod tests {
     fn expire_in_deadline_order_then_set_order() {
         let t0 = Instant::now();
         let mut timers = Timers::default();
-        timers.add(t0 + Duration::from_millis(20), TaskId(1));
-        timers.add(t0 + Duration::from_millis(10), TaskId(2));
-        timers.add(t0 + Duration::from_millis(10), TaskId(3));
-        let late = timers.add(t0 + Duration::from_millis(30), TaskId(4));
+        timers.add(t0 + Duration::from_millis(20), TaskId::from(1));
+        timers.add(t0 + Duration::from_millis(10), TaskId::from(2));
+        timers.add(t0 + Duration::from_millis(10), TaskId::from(3));
+        let late = timers.add(t0 + Duration::from_millis(30), TaskId::from(4));
         assert_eq!(timers.next_deadline(), Some(t0 + Duration::from_millis(10)));
         let mut woken = Vec::new();
         timers.expire(t0 + Duration::from_millis(20), &mut woken);
-        assert_eq!(woken, [TaskId(2), TaskId(3), TaskId(1)]);
+        assert_eq!(woken, [TaskId::from(2), TaskId::from(3), TaskId::from(1)]);
         timers.cancel(late);
         assert!(timers.is_empty());
         assert_eq!(timers.next_deadline(), None);
@@ -77,7 +77,7 @@ mod tests {
     fn nothing_expires_before_its_deadline() {
         let t0 = Instant::now();
         let mut timers = Timers::default();
-        timers.add(t0 + Duration::from_secs(1), TaskId(1));
+        timers.add(t0 + Duration::from_secs(1), TaskId::from(1));
         let mut woken = Vec::new();
         timers.expire(t0, &mut woken);
         assert!(woken.is_empty());
