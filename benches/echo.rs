@@ -1,62 +1,142 @@
-//! Echo throughput on loopback: the trampoline executor's echo server against a hand-written
-//! single-threaded `polling` loop and a Python asyncio server (`benches/python/`), all driven
-//! by the same bounded client load generator (below).
+//! Echo throughput and latency on loopback: the trampoline executor's echo server against a
+//! hand-written single-threaded `polling` loop and Python asyncio servers (`benches/python/`),
+//! all driven by the same client load generator (`echo_load/`).
 //!
-//! One sample is one load run: `CONNS` concurrent connections, each doing `ROUND_TRIPS`
-//! request/response round trips of `SIZE` bytes; time per run gives throughput, and time per
-//! round trip over a connection gives latency. Run with `cargo bench --bench echo`. The asyncio
-//! server is skipped if `python3` cannot be started.
+//! The load generator is one thread with one `polling` loop over `CONNS` connections, in a
+//! process of its own (this binary, started again with `ECHO_LOAD_CHILD=1`), so the client and
+//! the server each get a core of a two-core machine. The Rust servers run on a thread of this
+//! process, whose main thread only waits for the load's answer; the asyncio servers are Python
+//! processes. One sample is one load run: `CONNS` connections each doing `ROUND_TRIPS`
+//! round trips of `SIZE` bytes, so divan's time per sample gives the throughput
+//! (`cargo bench --bench echo`).
+//!
+//! `ECHO_REPORT=1 cargo bench --bench echo` prints a table instead: for each server, the
+//! median over `REPORT_RUNS` load runs of round trips per second, of the median and 99th
+//! percentile round-trip latency, and of the processor time the server used per round trip
+//! (from `/proc`), with the ratios to corogen. Throughput is bounded by whichever side is
+//! slower, client or server, and by the machine; the server's processor time per round trip
+//! is what the server itself costs, whatever bounds the throughput. The asyncio servers are skipped
+//! if `python3` cannot be started.
 
+#[allow(dead_code)]
+mod echo_load;
 #[allow(dead_code)]
 #[path = "../examples/echo_server.rs"]
 mod echo_server;
 
 use corogen::exec::{Scheduler, net};
+use echo_load::Load;
 use polling::{Event, Events, Poller};
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
-const CONNS: usize = 32;
-const ROUND_TRIPS: usize = 200;
+const CONNS: usize = 50;
+const ROUND_TRIPS: usize = 1000;
 const SIZE: usize = 64;
+/// A bound on one load run: past it the run fails instead of hanging.
+const BOUND: Duration = Duration::from_secs(60);
+const REPORT_RUNS: usize = 7;
+const COROGEN_THREAD: &str = "corogen-echo";
+const POLLING_THREAD: &str = "polling-echo";
 
 fn main() {
+    if std::env::var_os("ECHO_LOAD_CHILD").is_some() {
+        return load_child();
+    }
+    if std::env::var_os("ECHO_REPORT").is_some() {
+        return report();
+    }
     divan::main();
 }
 
-/// The load generator: `CONNS` client threads on 127.0.0.1, each with its own connection,
-/// doing `ROUND_TRIPS` echoes of `SIZE` bytes and checking every byte. Bounded: fixed counts
-/// and a 10 s timeout on every read and write.
-fn load(port: u16) {
-    let clients: Vec<_> = (0..CONNS)
-        .map(|c| {
-            thread::spawn(move || -> io::Result<()> {
-                let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-                stream.set_nodelay(true)?;
-                stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-                stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-                let msg = vec![c as u8; SIZE];
-                let mut got = vec![0; SIZE];
-                for _ in 0..ROUND_TRIPS {
-                    stream.write_all(&msg)?;
-                    stream.read_exact(&mut got)?;
-                    assert!(got == msg, "the echo differs");
-                }
-                Ok(())
-            })
-        })
-        .collect();
-    for client in clients {
-        client
-            .join()
-            .expect("a client ran")
-            .expect("a client was echoed");
+/// The load process: for each port read from standard input, one load run against it, then a
+/// line `rt elapsed_ns p50_ns p99_ns`; ends at the end of its input.
+fn load_child() {
+    for line in io::stdin().lock().lines() {
+        let port = line.expect("a line").trim().parse().expect("a port");
+        let load = Load {
+            port,
+            conns: CONNS,
+            round_trips: ROUND_TRIPS,
+            size: SIZE,
+            bound: BOUND,
+        };
+        let r = echo_load::run(load).expect("the load ran");
+        let (p50, p99) = (r.latency(0.5), r.latency(0.99));
+        println!(
+            "{} {} {} {}",
+            r.round_trips,
+            r.elapsed.as_nanos(),
+            p50.as_nanos(),
+            p99.as_nanos()
+        );
     }
+}
+
+/// The load generator's process, kept for the whole benchmark.
+struct LoadProcess {
+    _child: Child,
+    commands: ChildStdin,
+    answers: BufReader<ChildStdout>,
+}
+
+/// One load run's summary, as the load process reports it.
+struct Summary {
+    round_trips: usize,
+    elapsed: Duration,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl LoadProcess {
+    fn start() -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("this binary"))
+            .env("ECHO_LOAD_CHILD", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the load process starts");
+        let commands = child.stdin.take().expect("piped");
+        let answers = BufReader::new(child.stdout.take().expect("piped"));
+        Self {
+            _child: child,
+            commands,
+            answers,
+        }
+    }
+
+    fn run(&mut self, port: u16) -> Summary {
+        writeln!(self.commands, "{port}").expect("the load process reads");
+        let mut line = String::new();
+        self.answers
+            .read_line(&mut line)
+            .expect("the load process answers");
+        let n: Vec<u128> = line
+            .split_whitespace()
+            .map(|x| x.parse().expect("a number"))
+            .collect();
+        assert_eq!(n.len(), 4, "the load process failed: {line:?}");
+        let ns = |x: u128| Duration::from_nanos(x as u64);
+        Summary {
+            round_trips: n[0] as usize,
+            elapsed: ns(n[1]),
+            p50: ns(n[2]),
+            p99: ns(n[3]),
+        }
+    }
+}
+
+fn load(port: u16) -> Summary {
+    static LOAD: OnceLock<Mutex<LoadProcess>> = OnceLock::new();
+    let process = LOAD.get_or_init(|| Mutex::new(LoadProcess::start()));
+    let summary = process.lock().unwrap().run(port);
+    assert_eq!(summary.round_trips, CONNS * ROUND_TRIPS);
+    summary
 }
 
 /// The executor's echo server (`examples/echo_server.rs`), on a thread of its own.
@@ -65,11 +145,14 @@ fn corogen_port() -> u16 {
     *PORT.get_or_init(|| {
         let listener = net::listen("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        thread::spawn(move || {
-            let mut sched = Scheduler::new();
-            sched.spawn(echo_server::serve(listener, None));
-            sched.run().expect("the OS poller works");
-        });
+        let server = thread::Builder::new().name(COROGEN_THREAD.into());
+        server
+            .spawn(move || {
+                let mut sched = Scheduler::new();
+                sched.spawn(echo_server::serve(listener, None));
+                sched.run().expect("the OS poller works");
+            })
+            .unwrap();
         port
     })
 }
@@ -81,7 +164,10 @@ fn polling_port() -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
-        thread::spawn(move || polling_echo(listener).unwrap());
+        let server = thread::Builder::new().name(POLLING_THREAD.into());
+        server
+            .spawn(move || polling_echo(listener).unwrap())
+            .unwrap();
         port
     })
 }
@@ -160,45 +246,188 @@ fn serve_conn(conn: &mut Conn, buf: &mut [u8]) -> bool {
     }
 }
 
-/// The Python asyncio server, if `python3` runs; kept alive for the whole benchmark.
-fn asyncio_port() -> Option<u16> {
-    static SERVER: OnceLock<Option<(Child, u16)>> = OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            let script = concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/benches/python/echo_asyncio.py"
-            );
-            let mut child = Command::new("python3")
-                .arg(script)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .ok()?;
-            let mut line = String::new();
-            BufReader::new(child.stdout.take()?)
-                .read_line(&mut line)
-                .ok()?;
-            let port = line.trim().parse().ok()?;
-            Some((child, port))
-        })
-        .as_ref()
-        .map(|(_, port)| *port)
+/// An asyncio server (`streams` or `protocol`), if `python3` runs; kept alive for the whole
+/// benchmark.
+static SERVERS: Mutex<Vec<(&str, Child, u16)>> = Mutex::new(Vec::new());
+
+fn asyncio_port(kind: &'static str) -> Option<u16> {
+    let mut servers = SERVERS.lock().unwrap();
+    if let Some((_, _, port)) = servers.iter().find(|(k, ..)| *k == kind) {
+        return Some(*port);
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/python/echo_asyncio.py"
+    );
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(kind)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    let port = line.trim().parse().ok()?;
+    servers.push((kind, child, port));
+    Some(port)
 }
 
-#[divan::bench(sample_count = 30)]
-fn corogen_executor() {
-    load(corogen_port());
+/// The pid of the asyncio server `kind`, once started.
+fn asyncio_pid(kind: &str) -> Option<u32> {
+    let servers = SERVERS.lock().unwrap();
+    servers
+        .iter()
+        .find(|(k, ..)| *k == kind)
+        .map(|(_, child, _)| child.id())
 }
 
-#[divan::bench(sample_count = 30)]
-fn polling_by_hand() {
-    load(polling_port());
+/// Where a server runs, to read the processor time it has used.
+#[derive(Clone, Copy)]
+enum Runs {
+    Thread(&'static str),
+    Process(&'static str),
+}
+
+/// The processor time (user + system) a server has used so far, from `/proc` (Linux; clock
+/// ticks of 10 ms, so a load run of a second or more is measured to 1% or better).
+fn cpu_time(runs: Runs) -> Option<Duration> {
+    let stat = match runs {
+        Runs::Thread(name) => std::fs::read_dir("/proc/self/task")
+            .ok()?
+            .find_map(|task| {
+                let path = task.ok()?.path();
+                let comm = std::fs::read_to_string(path.join("comm")).ok()?;
+                (comm.trim() == name).then(|| std::fs::read_to_string(path.join("stat")).ok())?
+            })?,
+        Runs::Process(kind) => {
+            std::fs::read_to_string(format!("/proc/{}/stat", asyncio_pid(kind)?)).ok()?
+        }
+    };
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The servers compared: name, port (`None`: not available here), where it runs.
+fn servers() -> Vec<(&'static str, Option<u16>, Runs)> {
+    vec![
+        (
+            "corogen executor",
+            Some(corogen_port()),
+            Runs::Thread(COROGEN_THREAD),
+        ),
+        (
+            "polling by hand",
+            Some(polling_port()),
+            Runs::Thread(POLLING_THREAD),
+        ),
+        (
+            "asyncio streams",
+            asyncio_port("streams"),
+            Runs::Process("streams"),
+        ),
+        (
+            "asyncio Protocol",
+            asyncio_port("protocol"),
+            Runs::Process("protocol"),
+        ),
+    ]
+}
+
+fn median<T: Copy + PartialOrd>(mut xs: Vec<T>) -> T {
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    xs[xs.len() / 2]
+}
+
+/// One load run against a server, with the processor time the server used for it.
+fn measured(port: u16, runs: Runs) -> (Summary, Option<Duration>) {
+    let before = cpu_time(runs);
+    let summary = load(port);
+    let used = cpu_time(runs)
+        .zip(before)
+        .map(|(after, before)| after - before);
+    (summary, used)
+}
+
+/// The table of `ECHO_REPORT=1`; the runs of the servers are interleaved, so a change in the
+/// machine's load falls on all of them alike.
+fn report() {
+    let servers = servers();
+    let mut runs: Vec<Vec<(Summary, Option<Duration>)>> =
+        servers.iter().map(|_| Vec::new()).collect();
+    for _ in 0..REPORT_RUNS {
+        for ((_, port, where_), runs) in servers.iter().zip(&mut runs) {
+            if let Some(port) = port {
+                runs.push(measured(*port, *where_));
+            }
+        }
+    }
+    println!(
+        "{CONNS} connections x {ROUND_TRIPS} round trips of {SIZE} bytes, median of {REPORT_RUNS} runs"
+    );
+    println!(
+        "| server | round trips/s | corogen / server | latency p50 | latency p99 | server CPU per round trip | server CPU / corogen's |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let per_second = |s: &Summary| s.round_trips as f64 / s.elapsed.as_secs_f64();
+    let cpu_per_rt = |runs: &[(Summary, Option<Duration>)]| {
+        let each: Option<Vec<f64>> = runs
+            .iter()
+            .map(|(s, cpu)| Some((*cpu)?.as_secs_f64() * 1e6 / s.round_trips as f64))
+            .collect();
+        each.map(median)
+    };
+    let corogen = median(runs[0].iter().map(|(s, _)| per_second(s)).collect());
+    let corogen_cpu = cpu_per_rt(&runs[0]);
+    for ((name, ..), runs) in servers.iter().zip(&runs) {
+        if runs.is_empty() {
+            println!("| {name} | not run (no python3) | | | | | |");
+            continue;
+        }
+        let rate = median(runs.iter().map(|(s, _)| per_second(s)).collect());
+        let p50 = median(runs.iter().map(|(s, _)| s.p50).collect());
+        let p99 = median(runs.iter().map(|(s, _)| s.p99).collect());
+        let cpu = cpu_per_rt(runs);
+        let cpu_text = cpu.map_or("?".to_owned(), |c| format!("{c:.2} µs"));
+        let cpu_ratio = cpu
+            .zip(corogen_cpu)
+            .map_or("?".to_owned(), |(c, g)| format!("{:.2}x", c / g));
+        println!(
+            "| {name} | {rate:.0} | {:.2}x | {} µs | {} µs | {cpu_text} | {cpu_ratio} |",
+            corogen / rate,
+            p50.as_micros(),
+            p99.as_micros()
+        );
+    }
+}
+
+fn bench_load(bencher: divan::Bencher<'_, '_>, port: Option<u16>) {
+    let Some(port) = port else { return };
+    bencher
+        .counter(divan::counter::ItemsCount::new(CONNS * ROUND_TRIPS))
+        .bench(|| load(port));
 }
 
 #[divan::bench(sample_count = 10)]
-fn python_asyncio() {
-    if let Some(port) = asyncio_port() {
-        load(port);
-    }
+fn corogen_executor(bencher: divan::Bencher<'_, '_>) {
+    bench_load(bencher, Some(corogen_port()));
+}
+
+#[divan::bench(sample_count = 10)]
+fn polling_by_hand(bencher: divan::Bencher<'_, '_>) {
+    bench_load(bencher, Some(polling_port()));
+}
+
+#[divan::bench(sample_count = 5)]
+fn python_asyncio_streams(bencher: divan::Bencher<'_, '_>) {
+    bench_load(bencher, asyncio_port("streams"));
+}
+
+#[divan::bench(sample_count = 5)]
+fn python_asyncio_protocol(bencher: divan::Bencher<'_, '_>) {
+    bench_load(bencher, asyncio_port("protocol"));
 }
