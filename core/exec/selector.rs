@@ -5,7 +5,6 @@
 //! soon as no task does (Beazley's `_remove_reader` / `_remove_writer`), so a task may close
 //! its socket whenever it runs.
 
-use std::collections::HashMap;
 use std::io;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::time::Duration;
@@ -22,7 +21,7 @@ pub(crate) enum Interest {
 }
 
 /// The tasks waiting on one file descriptor.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, PartialEq)]
 struct Waiters {
     reader: Option<TaskId>,
     writer: Option<TaskId>,
@@ -34,6 +33,10 @@ impl Waiters {
         Event::new(fd as usize, self.reader.is_some(), self.writer.is_some())
     }
 
+    fn is_empty(&self) -> bool {
+        self.reader.is_none() && self.writer.is_none()
+    }
+
     fn slot(&mut self, interest: Interest) -> &mut Option<TaskId> {
         match interest {
             Interest::Read => &mut self.reader,
@@ -43,11 +46,16 @@ impl Waiters {
 }
 
 /// The OS poller and who waits on what. The poller is made on first use.
+///
+/// The waiters are indexed by file descriptor (the OS hands out the lowest free numbers, so
+/// the vector stays as long as the highest descriptor waited on): no hashing on the I/O path.
 #[derive(Default)]
 pub(crate) struct Selector {
     poller: Option<Poller>,
     events: Option<Events>,
-    waiting: HashMap<RawFd, Waiters>,
+    waiting: Vec<Waiters>,
+    /// How many file descriptors are registered (have a waiter).
+    registered: usize,
 }
 
 impl Selector {
@@ -69,7 +77,9 @@ impl Selector {
         interest: Interest,
         task: TaskId,
     ) -> io::Result<()> {
-        let before = self.waiting.get(&fd).copied();
+        let index = usize::try_from(fd)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a negative fd"))?;
+        let before = self.waiters(fd).filter(|waiters| !waiters.is_empty());
         let mut waiters = before.unwrap_or_default();
         if waiters.slot(interest).is_some() {
             return Err(io::Error::new(
@@ -87,24 +97,38 @@ impl Selector {
             // SAFETY: `fd` is registered, so it is open (the caller's contract).
             Some(_) => poller.modify(unsafe { BorrowedFd::borrow_raw(fd) }, event)?,
         }
-        self.waiting.insert(fd, waiters);
+        if self.waiting.len() <= index {
+            self.waiting.resize(index + 1, Waiters::default());
+        }
+        self.waiting[index] = waiters;
+        self.registered += usize::from(before.is_none());
         Ok(())
+    }
+
+    /// Who waits on `fd`, if it is a descriptor this selector has seen.
+    fn waiters(&self, fd: RawFd) -> Option<Waiters> {
+        self.waiting.get(usize::try_from(fd).ok()?).copied()
     }
 
     /// Ends the wait for `interest` on `fd`, deleting `fd` from the poller if no one else
     /// waits on it.
     pub(crate) fn remove(&mut self, fd: RawFd, interest: Interest) {
-        let Some(waiters) = self.waiting.get_mut(&fd) else {
+        let Some(waiters) = usize::try_from(fd)
+            .ok()
+            .and_then(|i| self.waiting.get_mut(i))
+        else {
             return;
         };
-        *waiters.slot(interest) = None;
+        if waiters.slot(interest).take().is_none() {
+            return;
+        }
         let waiters = *waiters;
-        if waiters.reader.is_some() || waiters.writer.is_some() {
+        if !waiters.is_empty() {
             // Re-arm the one-shot registration for the interest that remains.
             self.rearm(fd, waiters);
             return;
         }
-        self.waiting.remove(&fd);
+        self.registered -= 1;
         if let Some(poller) = self.poller.as_ref() {
             // SAFETY: `fd` was registered until now, so it is open (the contract of `wait_for`).
             let source = unsafe { BorrowedFd::borrow_raw(fd) };
@@ -128,7 +152,7 @@ impl Selector {
         };
         for event in events.iter() {
             let fd = event.key as RawFd;
-            let Some(waiters) = self.waiting.get(&fd).copied() else {
+            let Some(waiters) = self.waiters(fd).filter(|waiters| !waiters.is_empty()) else {
                 continue;
             };
             let mut ended = false;
@@ -164,13 +188,12 @@ impl Selector {
 
     /// Whether no task waits on any file descriptor.
     pub(crate) fn is_empty(&self) -> bool {
-        self.waiting.is_empty()
+        self.registered == 0
     }
 
     /// Deletes every registration (the scheduler is going away with its tasks).
     pub(crate) fn clear(&mut self) {
-        let fds: Vec<RawFd> = self.waiting.keys().copied().collect();
-        for fd in fds {
+        for fd in 0..self.waiting.len() as RawFd {
             self.remove(fd, Interest::Read);
             self.remove(fd, Interest::Write);
         }
