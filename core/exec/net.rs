@@ -2,10 +2,11 @@
 //! [`sys::readable`] and [`sys::writable`], so a connection handler reads as straight-line
 //! code.
 //!
-//! ```no_run
-//! use corogen::exec::{Reply, SysCall, net, sys};
+//! ```
+//! use corogen::exec::{self, Reply, SysCall, net, sys};
 //! use corogen::prelude::*;
-//! use std::net::TcpStream;
+//! use std::io::{Read, Write};
+//! use std::net::{TcpListener, TcpStream};
 //!
 //! #[generator(yield = SysCall, send = Reply)]
 //! fn echo(conn: TcpStream) -> std::io::Result<()> {
@@ -18,6 +19,28 @@
 //!         yield_from!(net::send_all(&conn, &buf[..n]))?;
 //!     }
 //! }
+//!
+//! /// Serves one connection.
+//! #[generator(yield = SysCall, send = Reply)]
+//! fn serve_one(listener: TcpListener) -> std::io::Result<()> {
+//!     let (conn, _peer) = yield_from!(net::accept(&listener))?;
+//!     let handler = yield_from!(sys::spawn(echo(conn)));
+//!     yield_from!(sys::wait(handler)).expect("the handler returned")
+//! }
+//!
+//! let listener = net::listen("127.0.0.1:0")?;
+//! let port = listener.local_addr()?.port();
+//! let client = std::thread::spawn(move || -> std::io::Result<Vec<u8>> {
+//!     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+//!     stream.write_all(b"hello")?;
+//!     stream.shutdown(std::net::Shutdown::Write)?;
+//!     let mut echoed = Vec::new();
+//!     stream.read_to_end(&mut echoed)?;
+//!     Ok(echoed)
+//! });
+//! exec::run(serve_one(listener)).expect("the server returned")?;
+//! assert_eq!(client.join().expect("the client ran")?, b"hello");
+//! # Ok::<(), std::io::Error>(())
 //! ```
 //!
 //! Each operation tries the socket first and waits only if it would block. A task completes at

@@ -2,8 +2,8 @@
 //! coroutine: each yields one [`SysCall`] and reads the scheduler's [`Reply`], so what it
 //! evaluates to is typed where it is made.
 //!
-//! Every example below runs inside a coroutine declared
-//! `#[generator(yield = SysCall, send = Reply)]`.
+//! Every example below runs a task coroutine, declared
+//! `#[generator(yield = SysCall, send = Reply)]`, with [`exec::run`](super::run) or a [`Scheduler`](super::Scheduler).
 
 use core::convert::Infallible;
 use core::future::Future;
@@ -34,8 +34,26 @@ fn syscall(request: Request) -> Gen<impl Future<Output = Answer>, SysCall, Reply
 
 /// Gives up the processor until the task's next turn (Python's bare `yield` in a task).
 ///
-/// ```ignore
-/// yield_from!(sys::pause());
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use corogen::exec::Scheduler;
+/// # use std::{cell::RefCell, rc::Rc};
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn worker(name: char, log: Rc<RefCell<String>>) {
+///     for _ in 0..2 {
+///         log.borrow_mut().push(name);
+///         yield_from!(sys::pause()); // the other worker runs now
+///     }
+/// }
+///
+/// let log = Rc::new(RefCell::new(String::new()));
+/// let mut sched = Scheduler::new();
+/// sched.spawn(worker('a', Rc::clone(&log)));
+/// sched.spawn(worker('b', Rc::clone(&log)));
+/// sched.run()?;
+/// assert_eq!(*log.borrow(), "abab");
+/// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn pause() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
     coroutine(|co| async move {
@@ -45,8 +63,16 @@ pub fn pause() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
 
 /// The id of the task that makes the call (Beazley's `GetTid`).
 ///
-/// ```ignore
-/// let me: TaskId = yield_from!(sys::task_id());
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn whoami() -> u64 {
+///     let me: TaskId = yield_from!(sys::task_id());
+///     me.get()
+/// }
+///
+/// assert_eq!(exec::run(whoami()), Ok(1)); // the first task is task 1
 /// ```
 pub fn task_id() -> Gen<impl Future<Output = TaskId>, SysCall, Reply> {
     coroutine(|co| async move {
@@ -60,9 +86,19 @@ pub fn task_id() -> Gen<impl Future<Output = TaskId>, SysCall, Reply> {
 /// Starts a new task that runs `coroutine` (Beazley's `NewTask`). It is scheduled before the
 /// caller resumes. The handle gives its id and its return value (see [`wait`]).
 ///
-/// ```ignore
-/// let child: JoinHandle<u32> = yield_from!(sys::spawn(worker(3)));
-/// println!("spawned task {}", child.id());
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use corogen::exec::JoinHandle;
+/// # #[generator(yield = SysCall, send = Reply)]
+/// # fn worker(n: u32) -> u32 { n * 2 }
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent() -> u64 {
+///     let child: JoinHandle<u32> = yield_from!(sys::spawn(worker(3)));
+///     child.id().get()
+/// }
+///
+/// assert_eq!(exec::run(parent()), Ok(2));
 /// ```
 pub fn spawn<G: Coroutine>(
     coroutine: G,
@@ -90,8 +126,26 @@ fn spawned<R>(
 /// # Errors
 /// [`TaskEnded::Unknown`] if no task has this id.
 ///
-/// ```ignore
-/// yield_from!(sys::kill(child.id()))?;
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn forever() {
+///     loop {
+///         yield_from!(sys::pause());
+///     }
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent() -> Result<(), TaskEnded> {
+///     let child = yield_from!(sys::spawn(forever()));
+///     let id = child.id();
+///     yield_from!(sys::kill(id))?;
+///     assert_eq!(yield_from!(sys::wait(child)), Err(TaskEnded::Killed));
+///     yield_from!(sys::kill(id)) // gone now
+/// }
+///
+/// assert_eq!(exec::run(parent()), Ok(Err(TaskEnded::Unknown)));
 /// ```
 pub fn kill(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply> {
     coroutine(move |co| async move {
@@ -109,9 +163,23 @@ pub fn kill(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysC
 /// [`TaskEnded::Killed`] or [`TaskEnded::Panicked`] if it ended so; [`TaskEnded::Unknown`] if
 /// the handle is of another scheduler's task.
 ///
-/// ```ignore
-/// let child = yield_from!(sys::spawn(worker(3)));
-/// let value: u32 = yield_from!(sys::wait(child))?;
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn worker(n: u32) -> u32 {
+///     yield_from!(sys::pause());
+///     n * 2
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent() -> Result<u32, TaskEnded> {
+///     let child = yield_from!(sys::spawn(worker(3)));
+///     let value: u32 = yield_from!(sys::wait(child))?;
+///     Ok(value + 1)
+/// }
+///
+/// assert_eq!(exec::run(parent()), Ok(Ok(7)));
 /// ```
 pub fn wait<R>(
     handle: JoinHandle<R>,
@@ -140,8 +208,24 @@ pub fn wait<R>(
 /// [`TaskEnded::Killed`] or [`TaskEnded::Panicked`] if it ended so; [`TaskEnded::Unknown`] at
 /// once if no task has this id (it never existed, or it has ended already).
 ///
-/// ```ignore
-/// let how = yield_from!(sys::wait_id(TaskId::from(7)));
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn worker() {
+///     yield_from!(sys::pause());
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent() -> (Result<(), TaskEnded>, Result<(), TaskEnded>) {
+///     let child = yield_from!(sys::spawn(worker()));
+///     let number = child.id().get();
+///     drop(child); // detached: only its number is left
+///     let how = yield_from!(sys::wait_id(TaskId::from(number)));
+///     (how, yield_from!(sys::wait_id(TaskId::from(7))))
+/// }
+///
+/// assert_eq!(exec::run(parent()), Ok((Ok(()), Err(TaskEnded::Unknown))));
 /// ```
 pub fn wait_id(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply> {
     coroutine(move |co| async move {
@@ -154,8 +238,18 @@ pub fn wait_id(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, S
 
 /// Sleeps for `duration` on the monotonic clock; other tasks run meanwhile.
 ///
-/// ```ignore
-/// yield_from!(sys::sleep(Duration::from_millis(5)));
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use std::time::{Duration, Instant};
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn nap() -> Duration {
+///     let start = Instant::now();
+///     yield_from!(sys::sleep(Duration::from_millis(5)));
+///     start.elapsed()
+/// }
+///
+/// assert!(exec::run(nap()).unwrap() >= Duration::from_millis(5));
 /// ```
 pub fn sleep(duration: Duration) -> Gen<impl Future<Output = ()>, SysCall, Reply> {
     sleep_until(Instant::now() + duration)
@@ -163,8 +257,18 @@ pub fn sleep(duration: Duration) -> Gen<impl Future<Output = ()>, SysCall, Reply
 
 /// Sleeps until `deadline` (at least one turn, even if it has passed).
 ///
-/// ```ignore
-/// yield_from!(sys::sleep_until(start + Duration::from_millis(5)));
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use std::time::{Duration, Instant};
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn nap_until(deadline: Instant) {
+///     yield_from!(sys::sleep_until(deadline));
+/// }
+///
+/// let deadline = Instant::now() + Duration::from_millis(5);
+/// exec::run(nap_until(deadline)).unwrap();
+/// assert!(Instant::now() >= deadline);
 /// ```
 pub fn sleep_until(deadline: Instant) -> Gen<impl Future<Output = ()>, SysCall, Reply> {
     coroutine(move |co| async move {
@@ -196,9 +300,24 @@ fn wait_io<'a, F: AsRawFd + ?Sized>(
 /// # Errors
 /// If the OS poller refuses the file descriptor, or another task already waits to read it.
 ///
-/// ```ignore
-/// yield_from!(sys::readable(&socket))?;
-/// let n = socket.read(&mut buf)?;
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use std::io::{Read, Write};
+/// # use std::os::unix::net::UnixStream;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn read_some(mut socket: UnixStream) -> std::io::Result<Vec<u8>> {
+///     socket.set_nonblocking(true)?;
+///     let mut buf = [0; 16];
+///     yield_from!(sys::readable(&socket))?;
+///     let n = socket.read(&mut buf)?;
+///     Ok(buf[..n].to_vec())
+/// }
+///
+/// let (mut peer, socket) = UnixStream::pair()?;
+/// peer.write_all(b"hi")?;
+/// assert_eq!(exec::run(read_some(socket)).unwrap()?, b"hi");
+/// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn readable<F: AsRawFd + ?Sized>(
     source: &F,
@@ -211,9 +330,24 @@ pub fn readable<F: AsRawFd + ?Sized>(
 /// # Errors
 /// If the OS poller refuses the file descriptor, or another task already waits to write it.
 ///
-/// ```ignore
-/// yield_from!(sys::writable(&socket))?;
-/// socket.write(&buf)?;
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// # use std::io::{Read, Write};
+/// # use std::os::unix::net::UnixStream;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn write_some(mut socket: UnixStream) -> std::io::Result<usize> {
+///     socket.set_nonblocking(true)?;
+///     yield_from!(sys::writable(&socket))?;
+///     socket.write(b"hi")
+/// }
+///
+/// let (mut peer, socket) = UnixStream::pair()?;
+/// assert_eq!(exec::run(write_some(socket)).unwrap()?, 2);
+/// let mut got = [0; 2];
+/// peer.read_exact(&mut got)?;
+/// assert_eq!(&got, b"hi");
+/// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn writable<F: AsRawFd + ?Sized>(
     source: &F,
@@ -226,8 +360,22 @@ pub fn writable<F: AsRawFd + ?Sized>(
 /// frame is left where it is, so calls may nest to any depth without growing the thread's
 /// stack.
 ///
-/// ```ignore
-/// let sum: u32 = yield_from!(sys::call(add(1, 2)));
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn add(x: u32, y: u32) -> u32 {
+///     yield_from!(sys::pause()); // a system call from the callee: the task's, too
+///     x + y
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn main_task() -> u32 {
+///     let sum: u32 = yield_from!(sys::call(add(1, 2)));
+///     sum * 10
+/// }
+///
+/// assert_eq!(exec::run(main_task()), Ok(30));
 /// ```
 pub fn call<G: Coroutine>(callee: G) -> Gen<impl Future<Output = G::Return>, SysCall, Reply> {
     called(Box::pin(callee))
