@@ -353,3 +353,8 @@ pub mod prelude {
         generator, raise_, try_yield, try_yield_from, yield_, yield_from,
     };
 }
+
+/// The README's examples, compiled and run as doctests so that they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
