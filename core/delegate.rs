@@ -39,6 +39,16 @@ use sealed::{Begin, Target};
 /// evaluates to `Some(return value)`, or `None` if the generator had already finished; a started
 /// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), and, through
 /// `yield_from!`, for any iterable of `Y` when `S` is `()`.
+///
+/// Values sent while an iterable is delegated to would have nowhere to go, so that case is
+/// rejected at compile time: an iterable is accepted only by a generator whose send type is
+/// `()`.
+///
+/// A delegation cycle cannot be built: a generator delegates either to a value it owns or
+/// through a mutable borrow, so a generator that (directly or through others) delegated to
+/// itself would hold a mutable borrow of itself, which the borrow checker rejects; and a
+/// `RefCell` around one is already borrowed while it runs, so the attempt panics with
+/// `BorrowMutError` instead of hanging.
 #[diagnostic::on_unimplemented(
     message = "`yield_from!` cannot delegate to `{Self}` here",
     label = "not a generator yielding `{Y}`, sent `{S}` and thrown `{E}`, nor an iterable of `{Y}`",
