@@ -9,9 +9,8 @@ use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use crate::__private::header_mut;
-use crate::Gen;
-use crate::Interrupt;
 use crate::level::{Entry, Header, Input, Out, Phase, Slot, Step};
+use crate::{BoxGenerator, Gen, Generator, Interrupt, Resume, Resumed, Status};
 
 pub(crate) mod sealed {
     use super::*;
@@ -22,14 +21,74 @@ pub(crate) mod sealed {
         Step(NonNull<Header<Y, S, E>>, Input<S, E>),
     }
 
+    /// What a `yield_from!` point holds and drives.
     pub trait Target<Y, S, E> {
         type Output;
         fn begin(self: Pin<&mut Self>) -> Begin<Self::Output, Y, S, E>;
         /// The delegate's return value, once its level has returned.
         fn finish(self: Pin<&mut Self>) -> Self::Output;
     }
+
+    /// What a `yield_from!` argument becomes: itself, or a level around it.
+    #[diagnostic::on_unimplemented(
+        message = "`yield_from!` cannot delegate to `{Self}` here",
+        label = "not a generator yielding `{Y}`, sent `{S}` and thrown `{E}`, nor an iterable of `{Y}`",
+        note = "this generator yields `{Y}`, is sent `{S}` and is thrown `{E}`: a generator delegated to \
+                must have the same three types, because its values, sends and throws pass through \
+                unchanged",
+        note = "an iterable (`IntoIterator<Item = {Y}>`) can be delegated to when the send type is `()`"
+    )]
+    pub trait IntoTarget<Y, S, E> {
+        type Target: Target<Y, S, E>;
+        fn into_target(self) -> Self::Target;
+    }
 }
-use sealed::{Begin, Target};
+use sealed::{Begin, IntoTarget, Target};
+
+// The arguments that are their own targets.
+
+#[diagnostic::do_not_recommend]
+impl<B: Future, Y, S, E> IntoTarget<Y, S, E> for Gen<B, Y, S, E> {
+    type Target = Self;
+    fn into_target(self) -> Self {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<B: Future, Y, S, E> IntoTarget<Y, S, E> for Pin<Box<Gen<B, Y, S, E>>> {
+    type Target = Self;
+    fn into_target(self) -> Self {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<P, B: Future, Y, S: Default, E> IntoTarget<Y, S, E> for &mut Pin<P>
+where
+    P: DerefMut<Target = Gen<B, Y, S, E>>,
+{
+    type Target = Self;
+    fn into_target(self) -> Self {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<I: Iterator, E> IntoTarget<I::Item, (), E> for DelegateIter<I, E> {
+    type Target = Self;
+    fn into_target(self) -> Self {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<'a, Y, S, R, E> IntoTarget<Y, S, E> for BoxGenerator<'a, Y, S, R, E> {
+    type Target = DelegateAny<'a, Y, S, R, E>;
+    fn into_target(self) -> Self::Target {
+        DelegateAny::new(self)
+    }
+}
 
 /// Something `yield_from!` can delegate to, for a generator yielding `Y`, sent `S` and thrown `E`.
 ///
@@ -37,8 +96,9 @@ use sealed::{Begin, Target};
 /// to its return value), for a boxed one (`Pin<Box<Gen<..>>>`, the same), for a mutable
 /// reference to a pinned one (`&mut Pin<&mut Gen<..>>` or `&mut Pin<Box<Gen<..>>>`: it
 /// evaluates to `Some(return value)`, or `None` if the generator had already finished; a started
-/// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), and, through
-/// `yield_from!`, for any iterable of `Y` when `S` is `()`.
+/// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), for a
+/// [`BoxGenerator`] of any generator type that has not started (driven through its
+/// [`Generator`] methods), and, through `yield_from!`, for any iterable of `Y` when `S` is `()`.
 ///
 /// Values sent while an iterable is delegated to would have nowhere to go, so that case is
 /// rejected at compile time: an iterable is accepted only by a generator whose send type is
@@ -57,9 +117,9 @@ use sealed::{Begin, Target};
             unchanged",
     note = "an iterable (`IntoIterator<Item = {Y}>`) can be delegated to when the send type is `()`"
 )]
-pub trait Delegate<Y, S, E>: Target<Y, S, E> {}
+pub trait Delegate<Y, S, E>: IntoTarget<Y, S, E> {}
 #[diagnostic::do_not_recommend]
-impl<T: Target<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
+impl<T: IntoTarget<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
 
 fn begin_gen<B: Future, Y, S, E>(
     g: Pin<&mut Gen<B, Y, S, E>>,
@@ -215,6 +275,85 @@ impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &Probe<T, Y, S, E> {
     }
 }
 
+/// The level `yield_from!` puts around a [`BoxGenerator`], a generator of any type: each step
+/// resumes it through its [`Generator`] methods.
+#[repr(C)]
+pub struct DelegateAny<'a, Y, S, R, E> {
+    header: Header<Y, S, E>,
+    inner: BoxGenerator<'a, Y, S, R, E>,
+    output: Option<R>,
+    _pin: PhantomPinned,
+}
+
+impl<'a, Y, S, R, E> DelegateAny<'a, Y, S, R, E> {
+    fn new(inner: BoxGenerator<'a, Y, S, R, E>) -> Self {
+        Self {
+            header: Header::new(Self::step_raw),
+            inner,
+            output: None,
+            _pin: PhantomPinned,
+        }
+    }
+
+    /// # Safety
+    /// `header` must be the header of a live pinned `DelegateAny`, with provenance over it.
+    unsafe fn step_raw(header: NonNull<Header<Y, S, E>>, input: Input<S, E>) -> Step<Y, S, E> {
+        // SAFETY: the caller's contract. Nothing in a `DelegateAny` is structurally pinned
+        // (the generator is pinned in its box).
+        let this = unsafe { &mut *header.cast::<Self>().as_ptr() };
+        let arg = match input {
+            Input::Start => Resume::Start,
+            Input::Send(s) => Resume::Send(s),
+            Input::Throw(e) => Resume::Throw(e),
+            Input::Close | Input::Kill => Resume::Close,
+            Input::ChildDone => unreachable!("a boxed generator is a single level"),
+        };
+        match this.inner.as_mut().resume(arg) {
+            // A yield while closing is reported as ignored by the chain, which then kills
+            // this level: closing the finished generator again is a no-op.
+            Resumed::Yielded(y) | Resumed::IgnoredClose(y) => Step::Yield(y),
+            Resumed::Complete(r) => {
+                this.output = Some(r);
+                Step::Return
+            }
+            Resumed::Closed => Step::Closed,
+            Resumed::Raised(e) => Step::Raise(e),
+            Resumed::Refused(why, arg) => Step::Refused(
+                why,
+                match arg {
+                    Resume::Start => Input::Start,
+                    Resume::Send(s) => Input::Send(s),
+                    Resume::Throw(e) => Input::Throw(e),
+                    Resume::Close => Input::Close,
+                },
+            ),
+        }
+    }
+}
+
+impl<Y, S, R, E> Target<Y, S, E> for DelegateAny<'_, Y, S, R, E> {
+    type Output = R;
+
+    fn begin(self: Pin<&mut Self>) -> Begin<R, Y, S, E> {
+        assert!(
+            self.inner.status() == Status::Created,
+            "yield_from! took a boxed generator that had already started or finished; \
+             only one that has not started can be delegated to by value"
+        );
+        // SAFETY: only a pointer is made; `header` is the first field of a `repr(C)` struct.
+        let level = NonNull::from(unsafe { self.get_unchecked_mut() }).cast();
+        Begin::Step(level, Input::Start)
+    }
+
+    fn finish(self: Pin<&mut Self>) -> R {
+        // SAFETY: nothing in a `DelegateAny` is structurally pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        this.output
+            .take()
+            .expect("a finished boxed generator returned a value")
+    }
+}
+
 /// Chosen by `yield_from!` (second) when its argument is an iterable of the yield type
 /// (Python's `yield from iterable`). The generator's send type must be `()`: values sent while
 /// an iterator is delegated to would have nowhere to go.
@@ -261,14 +400,15 @@ enum Delegation<Y, S, E> {
     Done,
 }
 
-/// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body.
+/// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body, driving the target its
+/// argument became.
 pub struct DelegatePoint<T, Y, S, E, const CATCH: bool> {
     target: T,
     state: Delegation<Y, S, E>,
     _types: PhantomData<fn(Y, S, E)>,
 }
 
-impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, CATCH> {
+impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, CATCH> {
     pub(crate) fn new(target: T) -> Self {
         Self {
             target,
@@ -312,7 +452,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E,
     }
 }
 
-impl<T: Delegate<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> {
+impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> {
     type Output = T::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
@@ -323,7 +463,7 @@ impl<T: Delegate<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> 
     }
 }
 
-impl<T: Delegate<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, true> {
+impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, true> {
     type Output = Result<T::Output, Interrupt<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -6,7 +6,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 pub use crate::delegate::{
-    Delegate, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator, ViaIterator,
+    Delegate, DelegateAny, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator,
+    ViaIterator,
 };
 use crate::level::{Header, Input, Out, Slot};
 use crate::{Gen, Interrupt, waker};
@@ -70,8 +71,8 @@ impl<Y, S, E> Co<Y, S, E> {
     pub fn delegate<T: Delegate<Y, S, E>, const CATCH: bool>(
         self,
         target: T,
-    ) -> DelegatePoint<T, Y, S, E, CATCH> {
-        DelegatePoint::new(target)
+    ) -> DelegatePoint<T::Target, Y, S, E, CATCH> {
+        DelegatePoint::new(target.into_target())
     }
 }
 

@@ -324,3 +324,43 @@ fn a_panic_in_a_sub_generator_poisons_the_delegator() {
     assert_eq!(g.send(3), Err(ResumeError::Poisoned(3)));
     assert_eq!(g.close(), Ok(None));
 }
+
+#[test]
+fn delegating_to_a_boxed_generator_of_any_type() {
+    use corogen::BoxGenerator;
+
+    #[generator(yield = u64, send = u64)]
+    fn picks(which: bool) -> u64 {
+        let sub: BoxGenerator<'static, u64, u64, u64> = if which {
+            Box::pin(echo())
+        } else {
+            Box::pin(chain(3))
+        };
+        let r = yield_from!(sub);
+        yield_!(r + 1000);
+        r
+    }
+    for which in [true, false] {
+        let mut g = Box::pin(picks(which));
+        assert_eq!(g.start(), Ok(GeneratorState::Yielded(0)));
+        assert_eq!(g.send(5), Ok(GeneratorState::Yielded(25)));
+        assert_eq!(g.send(0), Ok(GeneratorState::Yielded(1025)));
+        assert_eq!(g.send(9), Ok(GeneratorState::Complete(25)));
+    }
+    // A close reaches the boxed generator first.
+    let log = Log::default();
+    #[generator(yield = String, send = i32, throw = Oops)]
+    fn boxed_accumulate(log: Log) -> i32 {
+        let sub: BoxGenerator<'static, String, i32, i32, Oops> =
+            Box::pin(accumulate(log.clone(), "boxed"));
+        yield_from!(sub)
+    }
+    let mut g = Box::pin(boxed_accumulate(log.clone()));
+    g.start().unwrap();
+    assert_eq!(
+        g.throw(Oops("catch me")),
+        Ok(GeneratorState::Yielded("boxed:0".into()))
+    );
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(log.take(), ["boxed caught", "boxed closing", "drop boxed"]);
+}
