@@ -191,8 +191,3 @@ impl<E> Raisable<E> for Interrupt<E> {
         self
     }
 }
-
-/// Ties the type of a generator's return value to its body without naming internals in errors.
-pub fn returns<R>(value: R) -> R {
-    value
-}
