@@ -225,7 +225,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         let closing = matches!(input, Input::Close);
         let root = self.as_mut().header_ptr();
         let (header, _) = self.as_mut().project();
-        let (cur, step) = match header.innermost.take() {
+        let (cur, step) = match header.innermost {
             None => match self.as_mut().step(input) {
                 Step::Yield(y) if !closing => return Drove::Yield(y),
                 Step::Return => return Drove::Return,
@@ -239,11 +239,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 // `yield_from!` points of the levels above it.
                 let step = unsafe { level::step_below(root, innermost, input) };
                 match step {
-                    Step::Yield(y) if !closing => {
-                        let (header, _) = self.as_mut().project();
-                        header.innermost = Some(innermost);
-                        return Drove::Yield(y);
-                    }
+                    // The innermost level stays the innermost one.
+                    Step::Yield(y) if !closing => return Drove::Yield(y),
                     step => (innermost, step),
                 }
             }
@@ -258,6 +255,9 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         step: Step<Y, S, E>,
         closing: bool,
     ) -> Drove<Y, S, E> {
+        // The chain changes from here on; `level::drive` records its innermost level again
+        // if the chain yields below this generator.
+        self.as_mut().project().0.innermost = None;
         let root = self.as_mut().header_ptr();
         // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
         // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
