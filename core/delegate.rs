@@ -214,19 +214,10 @@ impl<I: Iterator, E> DelegateIter<I, E> {
         match input {
             Input::Start | Input::Send(()) | Input::ChildDone => match this.iter.next() {
                 Some(item) => Step::Yield(item),
-                None => {
-                    this.header.phase = Phase::Finished;
-                    Step::Return
-                }
+                None => Step::Return,
             },
-            Input::Throw(e) => {
-                this.header.phase = Phase::Finished;
-                Step::Raise(e)
-            }
-            Input::Close | Input::Kill => {
-                this.header.phase = Phase::Finished;
-                Step::Closed
-            }
+            Input::Throw(e) => Step::Raise(e),
+            Input::Close | Input::Kill => Step::Closed,
         }
     }
 }

@@ -13,12 +13,8 @@ use core::task::{Context, RawWaker, RawWakerVTable, Waker};
 
 use crate::level::Header;
 
-static CHANNEL: RawWakerVTable = RawWakerVTable::new(clone_to_noop, noop, noop, noop);
+static CHANNEL: RawWakerVTable = RawWakerVTable::new(clone_noop, noop, noop, noop);
 static NOOP: RawWakerVTable = RawWakerVTable::new(clone_noop, noop, noop, noop);
-
-fn clone_to_noop(_: *const ()) -> RawWaker {
-    RawWaker::new(ptr::null(), &NOOP)
-}
 
 fn clone_noop(_: *const ()) -> RawWaker {
     RawWaker::new(ptr::null(), &NOOP)
@@ -62,4 +58,20 @@ pub(crate) fn header<Y, S, E>(cx: &Context<'_>) -> NonNull<Header<Y, S, E>> {
 #[inline(never)]
 fn outside_generator() -> ! {
     panic!("a yield point of a #[generator] was polled outside its generator")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_of_the_channel_waker_is_not_the_channel() {
+        let mut header = Header::<u8, (), ()>::new(|_, _| unreachable!("never stepped"));
+        with_header(NonNull::from(&mut header), |cx| {
+            assert!(ptr::eq(cx.waker().vtable(), &CHANNEL));
+            let clone = cx.waker().clone();
+            assert!(!ptr::eq(clone.vtable(), &CHANNEL));
+            assert!(clone.data().is_null());
+        });
+    }
 }

@@ -86,7 +86,7 @@ fn big_state() {
     }
 }
 
-/// The bytes a generator adds to the state its body keeps: the header (about 56 bytes), the
+/// The bytes a generator adds to the state its body keeps: the header (48 bytes for a `u64` generator), the
 /// body's handle and each pending yield point's id.
 const OVERHEAD: usize = 96;
 
