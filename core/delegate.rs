@@ -127,8 +127,8 @@ fn begin_gen<B: Future, Y, S, E>(
 ) -> Option<Entry<Y, S, E>> {
     let first = match g.phase() {
         Phase::Created => Input::Start,
-        Phase::Suspended => Input::Send(started()?),
-        Phase::Finished | Phase::Running => return None,
+        Phase::Suspended | Phase::Delegating => Input::Send(started()?),
+        Phase::Finished | Phase::Poisoned => return None,
     };
     Some((g.header_ptr(), first))
 }

@@ -72,6 +72,15 @@ pub trait Generator {
 
     /// Where the generator is in its life.
     fn status(&self) -> Status;
+
+    /// What [`GeneratorExt::send`] does: [`resume`](Generator::resume) with
+    /// [`Resume::Send`], its outcome as a `Result`. An implementation may override it with a
+    /// faster path that returns the same.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
+        sent(self.resume(Resume::Send(value)))
+    }
 }
 
 impl<P> Generator for Pin<P>
@@ -94,6 +103,11 @@ where
     #[inline]
     fn status(&self) -> Status {
         (**self).status()
+    }
+
+    #[inline(always)]
+    fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
+        self.get_mut().as_mut().send_value(value)
     }
 }
 
@@ -182,10 +196,7 @@ where
 
     #[inline(always)]
     fn send(&mut self, value: Self::Send) -> ResumeResult<Self, Self::Send> {
-        match self.as_mut().resume(Resume::Send(value)) {
-            Resumed::Refused(why, Resume::Send(value)) => Err(refused(why, value)),
-            other => settled(other),
-        }
+        self.as_mut().send_value(value)
     }
 
     #[inline]
@@ -203,6 +214,17 @@ where
             Resumed::IgnoredClose(y) | Resumed::Yielded(y) => Err(CloseError::Ignored(y)),
             Resumed::Closed | Resumed::Refused(..) => Ok(None),
         }
+    }
+}
+
+/// The outcome of a resume with a sent value, as `send` returns it.
+#[inline(always)]
+pub(crate) fn sent<Y, R, S, E>(
+    outcome: Resumed<Y, R, S, E>,
+) -> Result<GeneratorState<Y, R>, ResumeError<S, E>> {
+    match outcome {
+        Resumed::Refused(why, Resume::Send(value)) => Err(refused(why, value)),
+        other => settled(other),
     }
 }
 
@@ -246,13 +268,35 @@ where
         Status::Suspended => Resume::Send(Default::default()),
         Status::Finished | Status::Poisoned => return None,
     };
-    match g.as_mut().resume(arg) {
+    iterated(g.as_mut().resume(arg))
+}
+
+/// `next()` of a `Gen`: a suspended one is resumed on the inline path.
+#[inline(always)]
+fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
+    g.send_then(S::default(), iterated, |g, _| next_of_cold(g))
+}
+
+#[inline(never)]
+fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
+    next_of(g)
+}
+
+#[inline(always)]
+fn iterated<Y, R, S, E>(outcome: Resumed<Y, R, S, E>) -> Option<Y> {
+    match outcome {
         Resumed::Yielded(y) => Some(y),
-        Resumed::Raised(_) => panic!(
-            "a generator raised an error while it was iterated; drive it with send() to receive the error"
-        ),
+        Resumed::Raised(_) => raised_while_iterated(),
         _ => None,
     }
+}
+
+#[cold]
+#[inline(never)]
+fn raised_while_iterated() -> ! {
+    panic!(
+        "a generator raised an error while it was iterated; drive it with send() to receive the error"
+    )
 }
 
 /// A pinned generator is an iterator over its yielded values: each `next()` resumes it with the
@@ -281,7 +325,7 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
 
     #[inline]
     fn next(&mut self) -> Option<Y> {
-        next_of(self.as_mut())
+        next_of_gen(self.as_mut())
     }
 }
 
@@ -291,7 +335,7 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
 
     #[inline]
     fn next(&mut self) -> Option<Y> {
-        next_of(self.as_mut())
+        next_of_gen(self.as_mut())
     }
 }
 

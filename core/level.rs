@@ -17,12 +17,17 @@ use core::ptr::NonNull;
 /// for, and the pointer must carry provenance for that whole level.
 pub(crate) type StepFn<Y, S, E> = unsafe fn(NonNull<Header<Y, S, E>>, Input<S, E>) -> Step<Y, S, E>;
 
-/// What a level is doing. `Running` seen from outside means the body panicked.
+/// What a level is doing, as seen between two polls of its body. The phase is not written
+/// while the body runs: a panic out of it writes `Poisoned` on the way out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
-    Created,
+    /// Suspended at a yield point of its own body.
     Suspended,
-    Running,
+    /// Suspended, and the outermost level of a chain whose innermost level yielded
+    /// ([`Header::innermost`] is set exactly in this phase).
+    Delegating,
+    Created,
+    Poisoned,
     Finished,
 }
 
@@ -97,7 +102,8 @@ pub struct Header<Y, S, E> {
     /// Whether the yield point the body is suspended at catches close and throw.
     pub(crate) catching: bool,
     pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
-    /// On the outermost level of a chain: the innermost active level.
+    /// On the outermost level of a chain, in the phase `Delegating`: the innermost active
+    /// level.
     pub(crate) innermost: Option<NonNull<Header<Y, S, E>>>,
     /// The value on its way in (before a poll) or out (after it): never both at once.
     pub(crate) slot: Slot<Y, S, E>,
@@ -174,7 +180,10 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Yield(y) => {
                 if cur != root {
                     // SAFETY: `root` is live.
-                    unsafe { (*root.as_ptr()).innermost = Some(cur) };
+                    unsafe {
+                        (*root.as_ptr()).innermost = Some(cur);
+                        (*root.as_ptr()).phase = Phase::Delegating;
+                    }
                 }
                 return Drove::Yield(y);
             }
@@ -236,19 +245,26 @@ pub(crate) unsafe fn enter<Y, S, E>(
     child: NonNull<Header<Y, S, E>>,
 ) -> NonNull<Header<Y, S, E>> {
     // SAFETY: the caller's contract.
-    unsafe {
-        (*child.as_ptr()).parent = Some(parent);
-        (*child.as_ptr()).innermost.take().unwrap_or(child)
+    let child = unsafe { &mut *child.as_ptr() };
+    child.parent = Some(parent);
+    match child.innermost.take() {
+        Some(innermost) => {
+            // No longer the outermost level of its chain.
+            child.phase = Phase::Suspended;
+            innermost
+        }
+        None => NonNull::from(child),
     }
 }
 
-/// Marks a level poisoned if it is dropped, which happens only while a panic unwinds.
-struct PoisonOnUnwind<Y, S, E>(NonNull<Header<Y, S, E>>);
+/// Marks a level poisoned if it is dropped, which happens only while a panic unwinds: made
+/// before a poll and forgotten after it.
+pub(crate) struct PoisonOnUnwind<Y, S, E>(pub(crate) NonNull<Header<Y, S, E>>);
 
 impl<Y, S, E> Drop for PoisonOnUnwind<Y, S, E> {
     fn drop(&mut self) {
-        // SAFETY: the guard lives only within `drive`, while the root is live.
-        unsafe { (*self.0.as_ptr()).phase = Phase::Running };
+        // SAFETY: a guard lives only within one step of a live level.
+        unsafe { (*self.0.as_ptr()).phase = Phase::Poisoned };
     }
 }
 

@@ -9,8 +9,10 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::Poll;
 
-use crate::level::{self, Drove, Header, Input, Out, Phase, Slot, Step};
+use crate::generator::{ResumeResult, sent};
+use crate::level::{self, Drove, Header, Input, Out, Phase, PoisonOnUnwind, Slot, Step};
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
+use core::convert::identity;
 
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
 ///
@@ -120,10 +122,14 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     #[inline(never)]
-    fn step_cold(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
+    fn step_cold(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
         let catching = self.header.catching;
         match (self.header.phase, input) {
-            (Phase::Created, Input::Start) => self.poll_body(None),
+            (Phase::Created, Input::Start) => {
+                // The phase a body keeps while it runs (see `Phase`).
+                self.as_mut().project().0.phase = Phase::Suspended;
+                self.poll_body(None)
+            }
             (Phase::Created, Input::Send(s)) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
             (Phase::Suspended, Input::Start) => {
                 Step::Refused(Refusal::AlreadyStarted, Input::Start)
@@ -134,58 +140,80 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             (Phase::Created, Input::Close) => self.end(Step::Closed),
             (Phase::Suspended, Input::Close) if !catching => self.end(Step::Closed),
             (Phase::Suspended, input) => self.poll_body(Some(input)),
-            (Phase::Finished | Phase::Running, Input::Close | Input::Kill) => Step::Closed,
+            (Phase::Finished | Phase::Poisoned, Input::Close | Input::Kill) => Step::Closed,
             (Phase::Finished, input) => Step::Refused(Refusal::Finished, input),
-            (Phase::Running, input) => Step::Refused(Refusal::Poisoned, input),
+            (Phase::Poisoned, input) => Step::Refused(Refusal::Poisoned, input),
             (Phase::Created, Input::ChildDone) => unreachable!("a fresh generator has no child"),
+            (Phase::Delegating, _) => {
+                unreachable!("a level is stepped only after the delegation it records is cleared")
+            }
         }
     }
 
     /// Drops the body (its live locals, innermost scope first) and finishes.
     fn end(self: Pin<&mut Self>, step: Step<Y, S, E>) -> Step<Y, S, E> {
         let (header, mut body) = self.project();
-        header.phase = Phase::Running;
+        header.phase = Phase::Poisoned;
         body.set(Body::Empty);
         header.phase = Phase::Finished;
         step
     }
 
-    /// Polls the body once; a yield is handled inline, every other outcome by `settle`.
+    /// Polls the running body once with `slot` in the header, and leaves in the header what
+    /// the body put there. The phase is not written (see `Phase`): a panic out of the poll
+    /// marks the generator poisoned on its way out.
     #[inline(always)]
-    fn poll_body(mut self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
-        let (header, mut body) = self.as_mut().project();
-        header.slot = match input {
-            Some(input) => Slot::In(input),
-            None => Slot::Empty,
-        };
-        header.phase = Phase::Running;
+    fn poll_in(
+        header: &mut Header<Y, S, E>,
+        body: Pin<&mut Body<B>>,
+        slot: Slot<Y, S, E>,
+    ) -> Poll<B::Output> {
+        header.slot = slot;
         // SAFETY: `Running` is structurally pinned; the future is not moved.
-        let future = match unsafe { body.as_mut().get_unchecked_mut() } {
+        let future = match unsafe { body.get_unchecked_mut() } {
             // SAFETY: as above.
             Body::Running(future) => unsafe { Pin::new_unchecked(future) },
             _ => unreachable!("a suspended generator has a body"),
         };
-        let poll = waker::with_header(NonNull::from(&mut *header), |cx| future.poll(cx));
-        let out = header.slot.take_out();
-        if let (Poll::Pending, Some(Out::Yield(_))) = (&poll, &out) {
-            header.phase = Phase::Suspended;
-            let Some(Out::Yield(y)) = out else {
-                unreachable!()
+        let channel = NonNull::from(header);
+        let poison = PoisonOnUnwind(channel);
+        let poll = waker::with_header(channel, |cx| future.poll(cx));
+        core::mem::forget(poison);
+        poll
+    }
+
+    /// The yielded value, if the poll that gave `poll` ended at a yield point.
+    #[inline(always)]
+    fn yielded(header: &mut Header<Y, S, E>, poll: &Poll<B::Output>) -> Option<Y> {
+        if poll.is_pending() && matches!(header.slot, Slot::Out(Out::Yield(_))) {
+            let Some(Out::Yield(y)) = header.slot.take_out() else {
+                unreachable!("checked above")
             };
+            return Some(y);
+        }
+        None
+    }
+
+    /// Polls the body once; a yield is handled inline, every other outcome by `settle`.
+    #[inline(always)]
+    fn poll_body(mut self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
+        let (header, body) = self.as_mut().project();
+        let slot = match input {
+            Some(input) => Slot::In(input),
+            None => Slot::Empty,
+        };
+        let poll = Self::poll_in(header, body, slot);
+        if let Some(y) = Self::yielded(header, &poll) {
             return Step::Yield(y);
         }
-        self.settle(poll, out)
+        self.settle(poll)
     }
 
     /// Everything a poll of the body can come to but a yield.
     #[inline(never)]
-    fn settle(
-        self: Pin<&mut Self>,
-        poll: Poll<B::Output>,
-        out: Option<Out<Y, S, E>>,
-    ) -> Step<Y, S, E> {
+    fn settle(self: Pin<&mut Self>, poll: Poll<B::Output>) -> Step<Y, S, E> {
         let (header, mut body) = self.project();
-        match (poll, out) {
+        match (poll, header.slot.take_out()) {
             (Poll::Ready(r), _) => {
                 body.set(Body::Done(r));
                 header.phase = Phase::Finished;
@@ -216,33 +244,105 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         }
     }
 
-    /// Runs the chain this generator is the outermost level of.
+    /// Sends `s`: the one case of a resume kept inline in every caller. The common outcome,
+    /// a yield of the body or of the innermost level it delegates to, returns at once; every
+    /// other goes out of line.
     ///
-    /// The two common cases stay out of the general loop: no delegation is active and the
-    /// body yields, or a delegation is active and its innermost level yields.
+    /// `then` maps the outcome to what the caller returns, in each path apart: on the inline
+    /// path it folds into the caller's own `match`, and the out-of-line paths return the
+    /// caller's (often smaller) type. A generator that is not suspended is handed with the
+    /// value to `otherwise`.
     #[inline(always)]
-    fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
-        let closing = matches!(input, Input::Close);
-        let root = self.as_mut().header_ptr();
-        let (header, _) = self.as_mut().project();
-        let (cur, step) = match header.innermost {
-            None => match self.as_mut().step(input) {
-                Step::Yield(y) if !closing => return Drove::Yield(y),
-                Step::Return => return Drove::Return,
-                Step::Raise(e) => return Drove::Raise(e),
-                Step::Closed => return Drove::Closed,
-                Step::Refused(why, input) => return Drove::Refused(why, input),
-                step => (root, step),
-            },
-            Some(innermost) => {
+    pub(crate) fn send_then<T>(
+        mut self: Pin<&mut Self>,
+        s: S,
+        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
+        otherwise: impl FnOnce(Pin<&mut Self>, S) -> T,
+    ) -> T {
+        let (header, body) = self.as_mut().project();
+        match (header.phase, header.innermost) {
+            (Phase::Suspended, _) => {
+                let poll = Self::poll_in(header, body, Slot::In(Input::Send(s)));
+                if let Some(y) = Self::yielded(header, &poll) {
+                    return then(Resumed::Yielded(y));
+                }
+                self.resume_settled(poll, then)
+            }
+            (Phase::Delegating, Some(innermost)) => {
+                let root = self.as_mut().header_ptr();
                 // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
                 // `yield_from!` points of the levels above it.
-                let step = unsafe { level::step_below(root, innermost, input) };
-                match step {
-                    // The innermost level stays the innermost one.
-                    Step::Yield(y) if !closing => return Drove::Yield(y),
-                    step => (innermost, step),
+                match unsafe { level::step_below(root, innermost, Input::Send(s)) } {
+                    Step::Yield(y) => then(Resumed::Yielded(y)),
+                    step => self.resume_chain(innermost, step, then),
                 }
+            }
+            _ => otherwise(self, s),
+        }
+    }
+
+    #[inline(never)]
+    fn resume_settled<T>(
+        mut self: Pin<&mut Self>,
+        poll: Poll<B::Output>,
+        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
+    ) -> T {
+        let step = self.as_mut().settle(poll);
+        let root = self.as_mut().header_ptr();
+        self.resume_chain(root, step, then)
+    }
+
+    #[inline(never)]
+    fn resume_chain<T>(
+        mut self: Pin<&mut Self>,
+        cur: NonNull<Header<Y, S, E>>,
+        step: Step<Y, S, E>,
+        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
+    ) -> T {
+        let drove = self.as_mut().drive_chain(cur, step, false);
+        then(self.outcome(drove))
+    }
+
+    /// Every resume but a value sent to a suspended generator.
+    #[inline(never)]
+    pub(crate) fn resume_cold(
+        mut self: Pin<&mut Self>,
+        arg: Resume<S, E>,
+    ) -> Resumed<Y, B::Output, S, E> {
+        let input = match arg {
+            Resume::Start => Input::Start,
+            Resume::Send(s) => Input::Send(s),
+            Resume::Throw(e) => Input::Throw(e),
+            Resume::Close => Input::Close,
+        };
+        let drove = self.as_mut().drive(input);
+        self.outcome(drove)
+    }
+
+    fn outcome(self: Pin<&mut Self>, drove: Drove<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
+        match drove {
+            Drove::Yield(y) => Resumed::Yielded(y),
+            Drove::Return => Resumed::Complete(self.take_return()),
+            Drove::Raise(e) => Resumed::Raised(e),
+            Drove::Closed => Resumed::Closed,
+            Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
+            Drove::Refused(why, input) => Resumed::Refused(why, input.into_resume()),
+        }
+    }
+
+    /// Runs the chain this generator is the outermost level of, from its innermost active
+    /// level, to the chain's next yield or its end.
+    fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
+        let closing = matches!(input, Input::Close);
+        let (cur, step) = match self.header.innermost {
+            None => (self.as_mut().header_ptr(), self.as_mut().step(input)),
+            Some(innermost) => {
+                let root = self.as_mut().header_ptr();
+                // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
+                // `yield_from!` points of the levels above it.
+                (innermost, unsafe {
+                    level::step_below(root, innermost, input)
+                })
             }
         };
         self.drive_chain(cur, step, closing)
@@ -257,7 +357,11 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     ) -> Drove<Y, S, E> {
         // The chain changes from here on; `level::drive` records its innermost level again
         // if the chain yields below this generator.
-        self.as_mut().project().0.innermost = None;
+        let header = self.as_mut().project().0;
+        header.innermost = None;
+        if header.phase == Phase::Delegating {
+            header.phase = Phase::Suspended;
+        }
         let root = self.as_mut().header_ptr();
         // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
         // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
@@ -273,30 +377,25 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
     type Throw = E;
 
     #[inline(always)]
-    fn resume(mut self: Pin<&mut Self>, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
-        let input = match arg {
-            Resume::Start => Input::Start,
-            Resume::Send(s) => Input::Send(s),
-            Resume::Throw(e) => Input::Throw(e),
-            Resume::Close => Input::Close,
-        };
-        match self.as_mut().drive(input) {
-            Drove::Yield(y) => Resumed::Yielded(y),
-            Drove::Return => Resumed::Complete(self.take_return()),
-            Drove::Raise(e) => Resumed::Raised(e),
-            Drove::Closed => Resumed::Closed,
-            Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
-            Drove::Refused(why, input) => Resumed::Refused(why, input.into_resume()),
+    fn resume(self: Pin<&mut Self>, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
+        match arg {
+            Resume::Send(s) => self.send_then(s, identity, |g, s| g.resume_cold(Resume::Send(s))),
+            arg => self.resume_cold(arg),
         }
+    }
+
+    #[inline(always)]
+    fn send_value(self: Pin<&mut Self>, value: S) -> ResumeResult<Self, S> {
+        self.send_then(value, sent, |g, s| sent(g.resume_cold(Resume::Send(s))))
     }
 
     #[inline]
     fn status(&self) -> Status {
         match self.phase() {
             Phase::Created => Status::Created,
-            Phase::Suspended => Status::Suspended,
+            Phase::Suspended | Phase::Delegating => Status::Suspended,
             Phase::Finished => Status::Finished,
-            Phase::Running => Status::Poisoned,
+            Phase::Poisoned => Status::Poisoned,
         }
     }
 }
@@ -317,7 +416,7 @@ impl<B: Future, Y, S, E> Drop for Gen<B, Y, S, E> {
         // SAFETY: `self` is dropped in place and never used again, so treating it as pinned
         // is the pinning contract of `Drop`.
         let this = unsafe { Pin::new_unchecked(self) };
-        if this.header.phase == Phase::Suspended {
+        if matches!(this.header.phase, Phase::Suspended | Phase::Delegating) {
             // Python closes a generator when it is collected; the close's outcome has no one to
             // go to. A body that panics here panics out of `drop`.
             let _ = this.drive(Input::Close);

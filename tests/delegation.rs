@@ -326,6 +326,48 @@ fn a_panic_in_a_sub_generator_poisons_the_delegator() {
 }
 
 #[test]
+fn a_sub_generator_lent_by_reference_that_panics_is_poisoned_too() {
+    #[generator(yield = u64, send = u64)]
+    fn fragile() {
+        yield_!(1);
+        panic!("inner boom");
+    }
+    #[generator(yield = u64, send = u64)]
+    fn lend(
+        sub: &mut std::pin::Pin<Box<corogen::Gen<impl Future<Output = ()>, u64, u64>>>,
+    ) -> Option<()> {
+        yield_from!(sub)
+    }
+    let mut sub = Box::pin(fragile());
+    // The sub-generator leads a chain of its own first, then joins another one.
+    assert_eq!(sub.start(), Ok(GeneratorState::Yielded(1)));
+    {
+        let mut g = pin!(lend(&mut sub));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.start()));
+        assert!(result.is_err());
+        assert_eq!(g.status(), Status::Poisoned);
+    }
+    assert_eq!(sub.status(), Status::Poisoned);
+    assert_eq!(sub.send(1), Err(ResumeError::Poisoned(1)));
+}
+
+#[test]
+fn a_generator_whose_delegate_yielded_reports_itself_suspended() {
+    #[generator(yield = u64, send = u64)]
+    fn outer() -> u64 {
+        yield_from!(echo()) + 1
+    }
+    let mut g = pin!(outer());
+    assert_eq!(g.status(), Status::Created);
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(g.status(), Status::Suspended);
+    assert_eq!(g.send(4), Ok(GeneratorState::Yielded(16)));
+    assert_eq!(g.status(), Status::Suspended);
+    assert_eq!(g.send(0), Ok(GeneratorState::Complete(17)));
+    assert_eq!(g.status(), Status::Finished);
+}
+
+#[test]
 fn delegating_to_a_boxed_generator_of_any_type() {
     use corogen::BoxGenerator;
 

@@ -114,6 +114,26 @@ fn iterator_with_default_send_type() {
 }
 
 #[test]
+fn a_panic_before_the_first_yield_poisons() {
+    #[generator(yield = u8)]
+    fn fragile(fail: bool) {
+        if fail {
+            panic!("boom at start");
+        }
+        yield_!(1);
+    }
+    let mut g = Box::pin(fragile(true));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.start()));
+    assert!(caught.is_err());
+    assert_eq!(g.status(), Status::Poisoned);
+    assert_eq!(g.start(), Err(ResumeError::Poisoned(())));
+    let mut iterated = Box::pin(fragile(true));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| iterated.next()));
+    assert!(caught.is_err());
+    assert_eq!(iterated.next(), None);
+}
+
+#[test]
 fn panic_reaches_the_caller_and_poisons() {
     #[generator(yield = u8)]
     fn fragile() {
