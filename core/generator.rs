@@ -277,6 +277,7 @@ fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Opt
     g.send_then(S::default(), iterated, |g, _| next_of_cold(g))
 }
 
+#[cold]
 #[inline(never)]
 fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
     next_of(g)

@@ -244,16 +244,17 @@ pub(crate) unsafe fn enter<Y, S, E>(
     parent: NonNull<Header<Y, S, E>>,
     child: NonNull<Header<Y, S, E>>,
 ) -> NonNull<Header<Y, S, E>> {
-    // SAFETY: the caller's contract.
-    let child = unsafe { &mut *child.as_ptr() };
-    child.parent = Some(parent);
-    match child.innermost.take() {
+    // SAFETY: the caller's contract. The reference is to the header only and ends here;
+    // `child` itself, with provenance over the whole level, is what is returned.
+    let header = unsafe { &mut *child.as_ptr() };
+    header.parent = Some(parent);
+    match header.innermost.take() {
         Some(innermost) => {
             // No longer the outermost level of its chain.
-            child.phase = Phase::Suspended;
+            header.phase = Phase::Suspended;
             innermost
         }
-        None => NonNull::from(child),
+        None => child,
     }
 }
 

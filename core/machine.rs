@@ -260,27 +260,39 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         otherwise: impl FnOnce(Pin<&mut Self>, S) -> T,
     ) -> T {
         let (header, body) = self.as_mut().project();
-        match (header.phase, header.innermost) {
-            (Phase::Suspended, _) => {
+        match header.phase {
+            Phase::Suspended => {
                 let poll = Self::poll_in(header, body, Slot::In(Input::Send(s)));
                 if let Some(y) = Self::yielded(header, &poll) {
                     return then(Resumed::Yielded(y));
                 }
                 self.resume_settled(poll, then)
             }
-            (Phase::Delegating, Some(innermost)) => {
-                let root = self.as_mut().header_ptr();
-                // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
-                // `yield_from!` points of the levels above it.
-                match unsafe { level::step_below(root, innermost, Input::Send(s)) } {
-                    Step::Yield(y) => then(Resumed::Yielded(y)),
-                    step => self.resume_chain(innermost, step, then),
-                }
-            }
+            Phase::Delegating => self.send_below(s, then),
             _ => otherwise(self, s),
         }
     }
 
+    /// Sends `s` to the innermost level of the chain this generator leads.
+    #[inline(always)]
+    fn send_below<T>(
+        mut self: Pin<&mut Self>,
+        s: S,
+        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
+    ) -> T {
+        let Some(innermost) = self.header.innermost else {
+            unreachable!("a delegating generator records its innermost level")
+        };
+        let root = self.as_mut().header_ptr();
+        // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
+        // `yield_from!` points of the levels above it.
+        match unsafe { level::step_below(root, innermost, Input::Send(s)) } {
+            Step::Yield(y) => then(Resumed::Yielded(y)),
+            step => self.resume_chain(innermost, step, then),
+        }
+    }
+
+    #[cold]
     #[inline(never)]
     fn resume_settled<T>(
         mut self: Pin<&mut Self>,
@@ -292,6 +304,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         self.resume_chain(root, step, then)
     }
 
+    #[cold]
     #[inline(never)]
     fn resume_chain<T>(
         mut self: Pin<&mut Self>,
@@ -304,6 +317,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// Every resume but a value sent to a suspended generator.
+    #[cold]
     #[inline(never)]
     pub(crate) fn resume_cold(
         mut self: Pin<&mut Self>,

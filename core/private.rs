@@ -107,7 +107,11 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
     #[inline(always)]
     fn poll_point(&mut self, cx: &Context<'_>) -> Poll<Result<S, Interrupt<E>>> {
         let header = header_mut::<Y, S, E>(cx);
-        if let Some(value) = self.value.take() {
+        // Tested without taking, so that a resume (the second poll) writes nothing here.
+        if self.value.is_some() {
+            let Some(value) = self.value.take() else {
+                unreachable!("checked above")
+            };
             header.slot = Slot::Out(Out::Yield(value));
             header.catching = CATCH;
             return Poll::Pending;
