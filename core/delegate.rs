@@ -8,7 +8,7 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
-use crate::__private::header_mut;
+use crate::__private::{header_mut, interrupted};
 use crate::level::{Entry, Header, Input, Out, Phase, Slot, Step};
 use crate::{BoxGenerator, Gen, Generator, Interrupt, Resume, Resumed, Status};
 
@@ -427,8 +427,12 @@ impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, C
                     this.state = Delegation::Done;
                     return Poll::Ready(Ok(target.finish()));
                 }
-                Some(Input::Throw(e)) => return Poll::Ready(Err(Interrupt::Throw(e))),
-                Some(Input::Close) => return Poll::Ready(Err(Interrupt::Close)),
+                Some(Input::Throw(e)) => {
+                    return interrupted::<Y, S, E, CATCH, _>(header, Interrupt::Throw(e));
+                }
+                Some(Input::Close) => {
+                    return interrupted::<Y, S, E, CATCH, _>(header, Interrupt::Close);
+                }
                 // The chain was resumed from this level (its outermost level was dropped
                 // mid-delegation): hand the input on to the delegate.
                 Some(input) => (level, input),
@@ -438,7 +442,6 @@ impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, C
         };
         this.state = Delegation::Active(level);
         header.slot = Slot::Out(Out::Delegate(level, input));
-        header.catching = CATCH;
         Poll::Pending
     }
 }

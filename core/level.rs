@@ -99,8 +99,6 @@ pub(crate) type Entry<Y, S, E> = (NonNull<Header<Y, S, E>>, Input<S, E>);
 pub struct Header<Y, S, E> {
     pub(crate) step: StepFn<Y, S, E>,
     pub(crate) phase: Phase,
-    /// Whether the yield point the body is suspended at catches close and throw.
-    pub(crate) catching: bool,
     pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
     /// On the outermost level of a chain, in the phase `Delegating`: the innermost active
     /// level.
@@ -122,7 +120,6 @@ impl<Y, S, E> Header<Y, S, E> {
         Self {
             step,
             phase: Phase::Created,
-            catching: false,
             parent: None,
             innermost: None,
             slot: Slot::Empty,

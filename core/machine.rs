@@ -123,7 +123,6 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     #[inline(never)]
     fn step_cold(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        let catching = self.header.catching;
         match (self.header.phase, input) {
             (Phase::Created, Input::Start) => {
                 // The phase a body keeps while it runs (see `Phase`).
@@ -135,10 +134,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 Step::Refused(Refusal::AlreadyStarted, Input::Start)
             }
             (Phase::Created, Input::Throw(e)) => self.end(Step::Raise(e)),
-            (Phase::Suspended, Input::Throw(e)) if !catching => self.end(Step::Raise(e)),
             (Phase::Created | Phase::Suspended, Input::Kill) => self.end(Step::Closed),
             (Phase::Created, Input::Close) => self.end(Step::Closed),
-            (Phase::Suspended, Input::Close) if !catching => self.end(Step::Closed),
             (Phase::Suspended, input) => self.poll_body(Some(input)),
             (Phase::Finished | Phase::Poisoned, Input::Close | Input::Kill) => Step::Closed,
             (Phase::Finished, input) => Step::Refused(Refusal::Finished, input),

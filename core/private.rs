@@ -86,6 +86,23 @@ pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, 
     unsafe { &mut *header.as_ptr() }
 }
 
+/// What a suspension point does with a close or a throw: a catching one (`CATCH`) gives it to
+/// the body; any other ends the body there, as if it had raised it.
+#[inline]
+pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T>(
+    header: &mut Header<Y, S, E>,
+    interrupt: Interrupt<E>,
+) -> Poll<Result<T, Interrupt<E>>> {
+    if CATCH {
+        return Poll::Ready(Err(interrupt));
+    }
+    header.slot = Slot::Out(match interrupt {
+        Interrupt::Throw(e) => Out::Raise(e),
+        Interrupt::Close => Out::Exit,
+    });
+    Poll::Pending
+}
+
 /// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
 pub struct YieldPoint<Y, S, E, const CATCH: bool> {
     value: Option<Y>,
@@ -113,15 +130,15 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
                 unreachable!("checked above")
             };
             header.slot = Slot::Out(Out::Yield(value));
-            header.catching = CATCH;
             return Poll::Pending;
         }
-        Poll::Ready(match header.slot.take_in() {
-            Some(Input::Send(s)) => Ok(s),
-            Some(Input::Throw(e)) => Err(Interrupt::Throw(e)),
-            Some(Input::Close) => Err(Interrupt::Close),
+        let interrupt = match header.slot.take_in() {
+            Some(Input::Send(s)) => return Poll::Ready(Ok(s)),
+            Some(Input::Throw(e)) => Interrupt::Throw(e),
+            Some(Input::Close) => Interrupt::Close,
             _ => unreachable!("a yield point was resumed without a value"),
-        })
+        };
+        interrupted::<Y, S, E, CATCH, _>(header, interrupt)
     }
 }
 
