@@ -11,7 +11,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use super::budget;
-use super::selector::{Interest, Selector};
+use super::selector::{Interest, Keeper, Selector};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
@@ -136,6 +136,7 @@ impl Scheduler {
     /// next turn, after a pause of 1, 2, 4, then 8 ms). The tasks stay in the scheduler: `run`
     /// may be called again, and dropping the scheduler closes them.
     pub fn run(&mut self) -> io::Result<()> {
+        let _current = self.selector.enter();
         while let Some(id) = self.ready.pop_front() {
             self.run_once(id);
             if let Some(error) = self.poll_failures.fatal.take() {
@@ -203,7 +204,7 @@ impl Scheduler {
         match blocked {
             Blocked::No => {}
             Blocked::Sleep(key) => self.timers.cancel(key),
-            Blocked::Io(fd, interest) => self.selector.remove(fd, interest),
+            Blocked::Io(fd, interest) => self.selector.cancel(fd, interest),
             Blocked::Join(target) => {
                 if let Some(waits) = self.tasks.cold_mut(target) {
                     waits.joiners.retain(|&j| j != id);
@@ -255,12 +256,15 @@ impl Scheduler {
         self.block(id, Blocked::Sleep(key));
     }
 
-    pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest) {
-        // SAFETY: the generator that asked (`sys::readable` / `sys::writable`) borrows the
-        // owner of `fd` until it is resumed; the task is resumed only after `fd` is
-        // unregistered (woken by `poll`, or `unblock` when it is killed), and its coroutines
-        // are dropped only after `unblock` (`exit`) or `Selector::clear` (`Drop`).
-        match unsafe { self.selector.wait_for(fd, interest, id) } {
+    pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest, keeper: Keeper) {
+        // SAFETY: the generator that asked (`sys::readable` / `sys::writable`, or a `net`
+        // socket's operation) borrows the owner of `fd` until it is resumed; the task is
+        // resumed only after its wait ends (woken by `poll`, or cancelled by `unblock` when it is
+        // killed), and its coroutines are dropped only after `unblock` (`exit`) or
+        // `Selector::clear` (`Drop`). A `net` socket asks with `Keeper::Owner` only after it has
+        // registered itself in this scheduler's poller, from the turn that made the call.
+        // What this cannot rule out: see "I/O safety" in `sys`.
+        match unsafe { self.selector.wait_for(fd, interest, id, keeper) } {
             Ok(()) => {
                 self.ensure_io_task();
                 self.block(id, Blocked::Io(fd, interest));
@@ -364,3 +368,4 @@ fn message(payload: Box<dyn Any + Send>) -> String {
         },
     }
 }
+

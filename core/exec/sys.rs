@@ -8,10 +8,10 @@
 use core::convert::Infallible;
 use core::future::Future;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
-use super::selector::Interest;
+use super::selector::{Interest, Keeper};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, JoinHandle, NewTask, Slot, TaskEnded, TaskId};
 use crate::{Gen, Generator};
@@ -277,15 +277,15 @@ pub fn sleep_until(deadline: Instant) -> Gen<impl Future<Output = ()>, SysCall, 
     })
 }
 
-fn wait_io<'a, F: AsRawFd + ?Sized>(
+fn wait_io<'a, F: AsFd + ?Sized>(
     source: &'a F,
     interest: Interest,
 ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
     coroutine(move |co| async move {
-        // `source` stays borrowed until the answer comes: the fd stays open while registered.
-        let fd = source.as_raw_fd();
+        // `source` stays borrowed until the answer comes: the fd stays open while waited on.
+        let fd = source.as_fd().as_raw_fd();
         match co
-            .delegate::<_, false>(syscall(Request::Io(fd, interest)))
+            .delegate::<_, false>(syscall(Request::Io(fd, interest, Keeper::Wait)))
             .await
         {
             Answer::Io(result) => result,
@@ -319,7 +319,7 @@ fn wait_io<'a, F: AsRawFd + ?Sized>(
 /// assert_eq!(exec::run(read_some(socket)).unwrap()?, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn readable<F: AsRawFd + ?Sized>(
+pub fn readable<F: AsFd + ?Sized>(
     source: &F,
 ) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
     wait_io(source, Interest::Read)
@@ -349,7 +349,7 @@ pub fn readable<F: AsRawFd + ?Sized>(
 /// assert_eq!(&got, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn writable<F: AsRawFd + ?Sized>(
+pub fn writable<F: AsFd + ?Sized>(
     source: &F,
 ) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
     wait_io(source, Interest::Write)
