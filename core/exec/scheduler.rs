@@ -299,7 +299,9 @@ impl Scheduler {
         };
         let mut woken = std::mem::take(&mut self.woken);
         let waited = self.selector.poll(timeout, &mut woken);
-        self.poll_failures.record(waited);
+        if let Some(pause) = self.poll_failures.record(waited) {
+            std::thread::sleep(pause);
+        }
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
@@ -325,17 +327,20 @@ struct PollFailures {
 }
 
 impl PollFailures {
-    fn record(&mut self, waited: io::Result<()>) {
+    /// Counts the outcome of a wait; evaluates to how long to pause before the next one, if it
+    /// failed and is to be retried.
+    fn record(&mut self, waited: io::Result<()>) -> Option<Duration> {
         let Err(error) = waited else {
             self.in_a_row = 0;
-            return;
+            return None;
         };
         self.in_a_row += 1;
         if self.in_a_row >= POLL_ATTEMPTS {
             self.in_a_row = 0;
             self.fatal = Some(error);
+            None
         } else {
-            std::thread::sleep(Duration::from_millis(1 << (self.in_a_row - 1)));
+            Some(Duration::from_millis(1 << (self.in_a_row - 1)))
         }
     }
 }
@@ -369,3 +374,41 @@ fn message(payload: Box<dyn Any + Send>) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed() -> io::Result<()> {
+        Err(io::Error::from(io::ErrorKind::OutOfMemory))
+    }
+
+    #[test]
+    fn a_failing_poller_is_retried_after_growing_pauses_then_its_error_is_kept() {
+        let mut failures = PollFailures::default();
+        let pauses: Vec<_> = (1..POLL_ATTEMPTS)
+            .map(|_| failures.record(failed()))
+            .collect();
+        let ms = |n| Some(Duration::from_millis(n));
+        assert_eq!(pauses, [ms(1), ms(2), ms(4), ms(8)]);
+        assert!(failures.fatal.is_none());
+        assert_eq!(failures.record(failed()), None);
+        let fatal = failures
+            .fatal
+            .take()
+            .expect("the fifth failure in a row is kept");
+        assert_eq!(fatal.kind(), io::ErrorKind::OutOfMemory);
+        // The count starts again: the scheduler may be run again.
+        assert_eq!(failures.record(failed()), ms(1));
+    }
+
+    #[test]
+    fn a_wait_that_succeeds_resets_the_failures_in_a_row() {
+        let mut failures = PollFailures::default();
+        for _ in 1..POLL_ATTEMPTS {
+            failures.record(failed());
+        }
+        assert_eq!(failures.record(Ok(())), None);
+        assert_eq!(failures.record(failed()), Some(Duration::from_millis(1)));
+        assert!(failures.fatal.is_none());
+    }
+}
