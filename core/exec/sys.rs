@@ -4,6 +4,22 @@
 //!
 //! Every example below runs a task coroutine, declared
 //! `#[generator(yield = SysCall, send = Reply)]`, with [`exec::run`](super::run) or a [`Scheduler`](super::Scheduler).
+//!
+//! # I/O safety
+//!
+//! [`readable`] and [`writable`] take the file descriptor as an [`AsFd`] borrow: the task owns
+//! or borrows what it waits on, and the borrow lasts until the wait ends, so the descriptor
+//! cannot be closed while the scheduler's poller holds it (a bare number, `RawFd`, is not
+//! `AsFd`; making a [`BorrowedFd`](std::os::fd::BorrowedFd) of one is the caller's `unsafe`
+//! promise). A lent descriptor is added to the poller for the wait and deleted when it ends; a
+//! [`net`](super::net) socket keeps its own registration and deletes it when it is dropped.
+//!
+//! What the types do not rule out: a program that resumes a system call's generator by hand,
+//! outside a task, takes the [`SysCall`] it yields, ends the borrow, and yields that value from
+//! a task later. The scheduler then waits on whatever the number names by then: a closed
+//! descriptor is refused, a reused one is waited on (and, if lent, added to the poller and
+//! deleted after the wait). Nothing unsound for the scheduler's memory follows, but the wait is
+//! wrong; system calls are meant to be delegated to with `yield_from!`, never taken apart.
 
 use core::convert::Infallible;
 use core::future::Future;
