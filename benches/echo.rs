@@ -143,7 +143,7 @@ fn load(port: u16) -> Summary {
 fn corogen_port() -> u16 {
     static PORT: OnceLock<u16> = OnceLock::new();
     *PORT.get_or_init(|| {
-        let listener = net::listen("127.0.0.1:0").unwrap();
+        let listener = net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = thread::Builder::new().name(COROGEN_THREAD.into());
         server

@@ -9,7 +9,6 @@
 use corogen::exec::{Reply, Scheduler, SysCall, net, sys};
 use corogen::prelude::*;
 use std::io::{self, ErrorKind};
-use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 /// How long the accept loop waits when the process is out of file descriptors.
@@ -17,15 +16,15 @@ const FD_BACKOFF: Duration = Duration::from_millis(10);
 
 /// Echoes everything `conn` sends until it closes its side; then closes ours.
 #[generator(yield = SysCall, send = Reply)]
-pub fn echo(conn: TcpStream) -> io::Result<u64> {
+pub fn echo(conn: net::TcpStream) -> io::Result<u64> {
     let mut buf = vec![0; 16 * 1024];
     let mut echoed = 0;
     loop {
-        let n = yield_from!(net::recv(&conn, &mut buf))?;
+        let n = yield_from!(conn.recv(&mut buf))?;
         if n == 0 {
             return Ok(echoed); // end of stream: the peer closed or half-closed
         }
-        yield_from!(net::send_all(&conn, &buf[..n]))?;
+        yield_from!(conn.send_all(&buf[..n]))?;
         echoed += n as u64;
     }
 }
@@ -38,10 +37,10 @@ fn out_of_fds(e: &io::Error) -> bool {
 
 /// Accepts connections, `limit` of them if given, and spawns an [`echo`] task for each.
 #[generator(yield = SysCall, send = Reply)]
-pub fn serve(listener: TcpListener, limit: Option<u64>) -> io::Result<()> {
+pub fn serve(listener: net::TcpListener, limit: Option<u64>) -> io::Result<()> {
     let mut accepted = 0;
     while limit.is_none_or(|limit| accepted < limit) {
-        match yield_from!(net::accept(&listener)) {
+        match yield_from!(listener.accept()) {
             Ok((conn, _peer)) => {
                 yield_from!(sys::spawn(echo(conn)));
                 accepted += 1;
@@ -61,7 +60,7 @@ pub fn main() {
         Some(arg) => arg.parse().expect("the argument is a port number"),
         None => 0,
     };
-    let listener = net::listen(("127.0.0.1", port)).expect("bind 127.0.0.1");
+    let listener = net::TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
     println!("{}", listener.local_addr().expect("bound").port());
     let mut sched = Scheduler::new();
     let server = sched.spawn(serve(listener, None));

@@ -66,7 +66,7 @@ fn abrupt_client(port: u16, c: usize) -> io::Result<()> {
 /// Runs the echo server for `limit` connections on a thread of its own; returns its port and
 /// a receiver for its outcome.
 fn start_server(limit: u64) -> (u16, mpsc::Receiver<io::Result<()>>) {
-    let listener = net::listen("127.0.0.1:0").unwrap();
+    let listener = net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (done, outcome) = mpsc::channel();
     thread::spawn(move || {
@@ -131,7 +131,7 @@ const OVER_LIMIT: usize = 60;
 #[test]
 #[ignore = "run by running_out_of_file_descriptors_does_not_stop_the_server"]
 fn fd_limited_server() {
-    let listener = net::listen("127.0.0.1:0").unwrap();
+    let listener = net::TcpListener::bind("127.0.0.1:0").unwrap();
     println!("PORT {}", listener.local_addr().unwrap().port());
     let mut sched = Scheduler::new();
     let server = sched.spawn(echo_server::serve(listener, Some(OVER_LIMIT as u64)));

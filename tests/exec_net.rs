@@ -17,11 +17,11 @@ const SENT: usize = 64 * 1024;
 /// Reads one byte at a time until the end of the stream; returns the bytes read and the
 /// longest run of reads between two turns of the ticker.
 #[generator(yield = SysCall, send = Reply)]
-fn reader(conn: TcpStream, ticks: Rc<Cell<u64>>, done: Rc<Cell<bool>>) -> (usize, u32) {
+fn reader(conn: net::TcpStream, ticks: Rc<Cell<u64>>, done: Rc<Cell<bool>>) -> (usize, u32) {
     let mut byte = [0; 1];
     let (mut read, mut run, mut longest, mut seen) = (0, 0, 0, ticks.get());
     loop {
-        let n = yield_from!(net::recv(&conn, &mut byte)).expect("the peer sends");
+        let n = yield_from!(conn.recv(&mut byte)).expect("the peer sends");
         if ticks.get() != seen {
             (seen, run) = (ticks.get(), 0);
         }
@@ -45,14 +45,14 @@ fn ticker(ticks: Rc<Cell<u64>>, done: Rc<Cell<bool>>) {
 
 #[generator(yield = SysCall, send = Reply)]
 fn main_task() -> (usize, u32) {
-    let listener = net::listen("127.0.0.1:0").expect("bind 127.0.0.1");
+    let listener = net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let port = listener.local_addr().expect("bound").port();
     let peer = thread::spawn(move || {
         let mut stream = TcpStream::connect(("127.0.0.1", port))?;
         stream.set_write_timeout(Some(Duration::from_secs(60)))?;
         stream.write_all(&[7; SENT])
     });
-    let (conn, _) = yield_from!(net::accept(&listener)).expect("the peer connects");
+    let (conn, _) = yield_from!(listener.accept()).expect("the peer connects");
     let (ticks, done) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(false)));
     yield_from!(sys::spawn(ticker(Rc::clone(&ticks), Rc::clone(&done))));
     let reading = yield_from!(sys::spawn(reader(conn, ticks, done)));

@@ -37,9 +37,9 @@
 //! | `table` | the tasks by id: a slab, each id knowing its slot |
 //! | `syscall` | [`SysCall`] and [`Reply`], the dispatch of a system call |
 //! | [`sys`] | the system calls, as generators to delegate to |
-//! | `selector` | the OS poller (`polling`): the only code that touches the OS |
+//! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
 //! | `timer` | sleeping tasks by deadline |
-//! | [`net`] | sockets that wait through the system calls |
+//! | [`net`] | TCP sockets that own their registration in the poller and wait through the scheduler |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults

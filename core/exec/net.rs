@@ -1,37 +1,37 @@
-//! TCP sockets for tasks: non-blocking std sockets whose operations wait through
-//! [`sys::readable`] and [`sys::writable`], so a connection handler reads as straight-line
-//! code.
+//! TCP sockets for tasks: a [`TcpListener`] and [`TcpStream`] own a non-blocking std socket
+//! and its registration in the scheduler's OS poller; their operations are generators to
+//! delegate to with `yield_from!`, which wait through the scheduler, so a connection handler
+//! reads as straight-line code.
 //!
 //! ```
 //! use corogen::exec::{self, Reply, SysCall, net, sys};
 //! use corogen::prelude::*;
 //! use std::io::{Read, Write};
-//! use std::net::{TcpListener, TcpStream};
 //!
 //! #[generator(yield = SysCall, send = Reply)]
-//! fn echo(conn: TcpStream) -> std::io::Result<()> {
+//! fn echo(conn: net::TcpStream) -> std::io::Result<()> {
 //!     let mut buf = [0; 4096];
 //!     loop {
-//!         let n = yield_from!(net::recv(&conn, &mut buf))?;
+//!         let n = yield_from!(conn.recv(&mut buf))?;
 //!         if n == 0 {
 //!             return Ok(()); // the peer closed its side
 //!         }
-//!         yield_from!(net::send_all(&conn, &buf[..n]))?;
+//!         yield_from!(conn.send_all(&buf[..n]))?;
 //!     }
 //! }
 //!
 //! /// Serves one connection.
 //! #[generator(yield = SysCall, send = Reply)]
-//! fn serve_one(listener: TcpListener) -> std::io::Result<()> {
-//!     let (conn, _peer) = yield_from!(net::accept(&listener))?;
+//! fn serve_one(listener: net::TcpListener) -> std::io::Result<()> {
+//!     let (conn, _peer) = yield_from!(listener.accept())?;
 //!     let handler = yield_from!(sys::spawn(echo(conn)));
 //!     yield_from!(sys::wait(handler)).expect("the handler returned")
 //! }
 //!
-//! let listener = net::listen("127.0.0.1:0")?;
+//! let listener = net::TcpListener::bind("127.0.0.1:0")?;
 //! let port = listener.local_addr()?.port();
 //! let client = std::thread::spawn(move || -> std::io::Result<Vec<u8>> {
-//!     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+//!     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
 //!     stream.write_all(b"hello")?;
 //!     stream.shutdown(std::net::Shutdown::Write)?;
 //!     let mut echoed = Vec::new();
@@ -43,108 +43,399 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! Each operation tries the socket first and waits only if it would block. A task completes at
-//! most 32 operations in one turn: then it pauses a turn before the next (a fairness budget), so
-//! a peer that never stops sending cannot keep the other tasks from running.
+//! # Waiting
+//!
+//! An operation tries the socket first and waits only if it would block. A socket is added to
+//! the poller of the scheduler the first time it waits there, and stays registered until it
+//! is dropped: a wait re-arms its one-shot registration (one `epoll_ctl` on Linux), where a descriptor
+//! lent to [`sys::readable`](super::sys::readable) is added and deleted for each wait. Dropping a socket deletes it
+//! from the poller before its descriptor is closed, wherever that happens: in a task, with a
+//! killed task, or after the scheduler is gone.
+//!
+//! After a short read (fewer bytes than the buffer holds), the next [`TcpStream::recv`] waits
+//! before it reads, and after a short write, [`TcpStream::send_all`] waits before it writes
+//! again: the socket had no more data (or room) at that moment, so trying at once would most
+//! likely cost a system call that fails with `WouldBlock`. The guess is safe because the
+//! registration is level-triggered and re-arming it checks the socket's readiness at that
+//! moment: bytes that came in between make it ready at once. A wrong guess costs a trip through
+//! the poller, never a lost wake-up. (tokio drops its readiness after a short read for the same
+//! reason.) It would not be safe for data buffered outside the socket, which these types do
+//! not do.
+//!
+//! # Fairness
+//!
+//! A task completes at most 32 operations in one turn: then it pauses a turn before the next
+//! (a fairness budget), so a peer that never stops sending cannot keep the other tasks from
+//! running.
+//!
+//! # Threads
+//!
+//! A socket is `Send` (it may be made on one thread and served by a scheduler on another) but
+//! not `Sync`: it waits under one scheduler at a time. Waiting under another scheduler than
+//! the last one moves its registration there.
 
+use core::cell::Cell;
+use core::fmt;
 use core::future::Future;
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
-use super::syscall::{Reply, SysCall, coroutine};
-use super::{budget, sys};
+use super::budget;
+use super::selector::{Interest, Keeper, Registration};
+use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use crate::Gen;
 
-/// A non-blocking listener bound to `addr`.
-///
-/// # Errors
-/// If the address cannot be bound.
-pub fn listen(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-    let listener = TcpListener::bind(addr)?;
-    listener.set_nonblocking(true)?;
-    Ok(listener)
+/// A std socket and its registration in a scheduler's poller, deleted before the socket closes.
+struct Owned<T: AsFd> {
+    registration: Registration,
+    io: T,
 }
 
-/// Accepts a connection, waiting until one comes; the stream is made non-blocking, with
-/// Nagle's algorithm off (an echo should not wait for acknowledgements).
-///
-/// # Errors
-/// As [`TcpListener::accept`]; out of file descriptors is `EMFILE`/`ENFILE` (the caller may
-/// wait a little and accept again: the connection waits in the backlog).
-pub fn accept(
-    listener: &TcpListener,
-) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_, SysCall, Reply> {
-    coroutine(move |co| async move {
-        loop {
-            while !budget::spend() {
-                co.delegate::<_, false>(sys::pause()).await;
-            }
-            match listener.accept() {
-                Ok((stream, peer)) => {
-                    stream.set_nonblocking(true)?;
-                    stream.set_nodelay(true)?;
-                    return Ok((stream, peer));
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    co.delegate::<_, false>(sys::readable(listener)).await?;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+impl<T: AsFd> Owned<T> {
+    fn new(io: T) -> Self {
+        Self {
+            registration: Registration::default(),
+            io,
         }
-    })
+    }
+
+    /// The system call that waits for `interest` on the socket, once it is registered in the
+    /// running scheduler's poller.
+    fn wait_call(&self, interest: Interest) -> io::Result<SysCall> {
+        let fd = self.io.as_fd();
+        self.registration.ensure(fd)?;
+        Ok(SysCall(Request::Io(
+            fd.as_raw_fd(),
+            interest,
+            Keeper::Owner,
+        )))
+    }
 }
 
-/// Reads what is there into `buf`, waiting until something is; `Ok(0)` is the end of the
-/// stream (the peer closed or half-closed its side).
-///
-/// # Errors
-/// As [`Read::read`], e.g. `ConnectionReset` when the peer reset the connection.
-pub fn recv<'a>(
-    stream: &'a TcpStream,
-    buf: &'a mut [u8],
-) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
-    coroutine(move |co| async move {
-        loop {
-            while !budget::spend() {
-                co.delegate::<_, false>(sys::pause()).await;
-            }
-            match (&mut &*stream).read(buf) {
-                Ok(n) => return Ok(n),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    co.delegate::<_, false>(sys::readable(stream)).await?;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-    })
+impl<T: AsFd> Drop for Owned<T> {
+    fn drop(&mut self) {
+        // Before `io` is dropped, which closes the descriptor.
+        self.registration.delete(self.io.as_fd());
+    }
 }
 
-/// Writes all of `buf`, waiting whenever the socket's buffer is full.
-///
-/// # Errors
-/// As [`Write::write`], e.g. `BrokenPipe` or `ConnectionReset` when the peer went away;
-/// `WriteZero` if the socket takes no more bytes.
-pub fn send_all<'a>(
-    stream: &'a TcpStream,
-    mut buf: &'a [u8],
-) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
-    coroutine(move |co| async move {
-        while !buf.is_empty() {
-            while !budget::spend() {
-                co.delegate::<_, false>(sys::pause()).await;
-            }
-            match (&mut &*stream).write(buf) {
-                Ok(0) => return Err(ErrorKind::WriteZero.into()),
-                Ok(n) => buf = &buf[n..],
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    co.delegate::<_, false>(sys::writable(stream)).await?;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
+/// Waits for `$interest` on `$owned` from the body of the coroutine whose handle is `$co`:
+/// evaluates to the wait's `io::Result<()>`.
+macro_rules! wait {
+    ($co:ident, $owned:expr, $interest:expr) => {
+        match $owned.wait_call($interest) {
+            Ok(call) => match $co.yield_(call).await.0 {
+                Answer::Io(result) => result,
+                _ => unexpected("I/O wait"),
+            },
+            Err(e) => Err(e),
         }
-        Ok(())
-    })
+    };
+}
+
+/// Gives up the rest of the turn while the turn's budget of socket operations is spent.
+macro_rules! spend_budget {
+    ($co:ident) => {
+        while !budget::spend() {
+            $co.yield_(SysCall(Request::Pause)).await;
+        }
+    };
+}
+
+/// A TCP listener whose [`accept`](Self::accept) waits through the scheduler.
+///
+/// ```
+/// use corogen::exec::{self, Reply, SysCall, net};
+/// use corogen::prelude::*;
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn accept_one(listener: net::TcpListener) -> std::io::Result<std::net::SocketAddr> {
+///     let (conn, peer) = yield_from!(listener.accept())?;
+///     assert_eq!(conn.get_ref().peer_addr()?, peer);
+///     Ok(peer)
+/// }
+///
+/// let listener = net::TcpListener::bind("127.0.0.1:0")?;
+/// let client = std::net::TcpStream::connect(listener.local_addr()?)?;
+/// let peer = exec::run(accept_one(listener)).unwrap()?;
+/// assert_eq!(peer, client.local_addr()?);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct TcpListener(Owned<std::net::TcpListener>);
+
+impl TcpListener {
+    /// A non-blocking listener bound to `addr`.
+    ///
+    /// # Errors
+    /// If the address cannot be bound.
+    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<Self> {
+        Self::from_std(std::net::TcpListener::bind(addr)?)
+    }
+
+    /// Takes over a std listener, making it non-blocking.
+    ///
+    /// # Errors
+    /// If it cannot be made non-blocking.
+    pub fn from_std(listener: std::net::TcpListener) -> io::Result<Self> {
+        listener.set_nonblocking(true)?;
+        Ok(Self(Owned::new(listener)))
+    }
+
+    /// The address the listener is bound to.
+    ///
+    /// # Errors
+    /// As [`std::net::TcpListener::local_addr`].
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.io.local_addr()
+    }
+
+    /// The std listener, for what this type does not wrap (it must stay non-blocking).
+    pub fn get_ref(&self) -> &std::net::TcpListener {
+        &self.0.io
+    }
+
+    /// Accepts a connection, waiting until one comes; the stream is non-blocking, with Nagle's
+    /// algorithm off (an echo should not wait for acknowledgements).
+    ///
+    /// # Errors
+    /// As [`std::net::TcpListener::accept`]; out of file descriptors is `EMFILE`/`ENFILE` (the
+    /// caller may wait a little and accept again: the connection waits in the backlog). A wait
+    /// outside a task that a [`Scheduler`](super::Scheduler) runs is an error.
+    pub fn accept(
+        &self,
+    ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_, SysCall, Reply> {
+        coroutine(move |co| async move {
+            loop {
+                spend_budget!(co);
+                match self.0.io.accept() {
+                    Ok((stream, peer)) => {
+                        stream.set_nodelay(true)?;
+                        return Ok((TcpStream::from_std(stream)?, peer));
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        wait!(co, self.0, Interest::Read)?;
+                    }
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        })
+    }
+}
+
+impl AsFd for TcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.io.as_fd()
+    }
+}
+
+impl AsRawFd for TcpListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0.io.as_raw_fd()
+    }
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TcpListener").field(&self.0.io).finish()
+    }
+}
+
+/// A TCP connection whose [`recv`](Self::recv) and [`send_all`](Self::send_all) wait through
+/// the scheduler. [`TcpListener::accept`] makes them; [`from_std`](Self::from_std) takes over
+/// a connected std stream.
+///
+/// ```
+/// use corogen::exec::{self, Reply, SysCall, net};
+/// use corogen::prelude::*;
+/// use std::io::{Read, Write};
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn shout(conn: net::TcpStream) -> std::io::Result<()> {
+///     let mut buf = [0; 64];
+///     let n = yield_from!(conn.recv(&mut buf))?;
+///     let loud = buf[..n].to_ascii_uppercase();
+///     yield_from!(conn.send_all(&loud))
+/// }
+///
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let mut client = std::net::TcpStream::connect(listener.local_addr()?)?;
+/// let (server_side, _) = listener.accept()?;
+/// client.write_all(b"hi")?;
+/// exec::run(shout(net::TcpStream::from_std(server_side)?)).unwrap()?;
+/// let mut got = [0; 2];
+/// client.read_exact(&mut got)?;
+/// assert_eq!(&got, b"HI");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct TcpStream {
+    /// Whether the last read was short: the socket had no more data then.
+    drained: Cell<bool>,
+    socket: Owned<std::net::TcpStream>,
+}
+
+impl TcpStream {
+    /// Takes over a connected std stream, making it non-blocking.
+    ///
+    /// # Errors
+    /// If it cannot be made non-blocking.
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<Self> {
+        stream.set_nonblocking(true)?;
+        Ok(Self {
+            drained: Cell::new(false),
+            socket: Owned::new(stream),
+        })
+    }
+
+    /// The std stream, for what this type does not wrap (addresses, shutdown, options; it must
+    /// stay non-blocking). Reading through it directly is allowed, but [`recv`](Self::recv) is
+    /// the cheaper way.
+    pub fn get_ref(&self) -> &std::net::TcpStream {
+        &self.socket.io
+    }
+
+    /// Reads what is there into `buf`, waiting until something is; `Ok(0)` is the end of the
+    /// stream (the peer closed or half-closed its side).
+    ///
+    /// # Errors
+    /// As [`Read::read`], e.g. `ConnectionReset` when the peer reset the connection;
+    /// `AlreadyExists` if another task waits to read this socket.
+    pub fn recv<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+        coroutine(move |co| async move {
+            if self.drained.get() {
+                wait!(co, self.socket, Interest::Read)?;
+            }
+            loop {
+                spend_budget!(co);
+                match (&self.socket.io).read(buf) {
+                    Ok(n) => {
+                        self.drained.set(0 < n && n < buf.len());
+                        return Ok(n);
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        wait!(co, self.socket, Interest::Read)?;
+                    }
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        })
+    }
+
+    /// Writes all of `buf`, waiting whenever the socket's buffer is full.
+    ///
+    /// # Errors
+    /// As [`Write::write`], e.g. `BrokenPipe` or `ConnectionReset` when the peer went away;
+    /// `WriteZero` if the socket takes no more bytes.
+    pub fn send_all<'a>(
+        &'a self,
+        mut buf: &'a [u8],
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+        coroutine(move |co| async move {
+            while !buf.is_empty() {
+                spend_budget!(co);
+                match (&self.socket.io).write(buf) {
+                    Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                    Ok(n) if n == buf.len() => return Ok(()),
+                    Ok(n) => {
+                        // A short write: the socket's buffer is full for now.
+                        buf = &buf[n..];
+                        wait!(co, self.socket, Interest::Write)?;
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        wait!(co, self.socket, Interest::Write)?;
+                    }
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Waits until the socket is readable: data, the end of the stream or an error (Beazley's
+    /// `ReadWait`), for a program that reads through [`get_ref`](Self::get_ref).
+    ///
+    /// # Errors
+    /// If the OS poller refuses the socket, or another task already waits to read it.
+    ///
+    /// ```
+    /// use corogen::exec::{self, Reply, SysCall, net};
+    /// use corogen::prelude::*;
+    /// use std::io::{Read, Write};
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn read_some(conn: net::TcpStream) -> std::io::Result<Vec<u8>> {
+    ///     yield_from!(conn.readable())?;
+    ///     let mut buf = [0; 16];
+    ///     let n = conn.get_ref().read(&mut buf)?;
+    ///     Ok(buf[..n].to_vec())
+    /// }
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut client = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let conn = net::TcpStream::from_std(listener.accept()?.0)?;
+    /// client.write_all(b"hi")?;
+    /// assert_eq!(exec::run(read_some(conn)).unwrap()?, b"hi");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn readable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+        coroutine(move |co| async move {
+            wait!(co, self.socket, Interest::Read)?;
+            self.drained.set(false);
+            Ok(())
+        })
+    }
+
+    /// Waits until the socket is writable (Beazley's `WriteWait`), for a program that writes
+    /// through [`get_ref`](Self::get_ref).
+    ///
+    /// # Errors
+    /// If the OS poller refuses the socket, or another task already waits to write it.
+    ///
+    /// ```
+    /// use corogen::exec::{self, Reply, SysCall, net};
+    /// use corogen::prelude::*;
+    /// use std::io::{Read, Write};
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn write_some(conn: net::TcpStream) -> std::io::Result<usize> {
+    ///     yield_from!(conn.writable())?;
+    ///     conn.get_ref().write(b"hi")
+    /// }
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut client = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let conn = net::TcpStream::from_std(listener.accept()?.0)?;
+    /// assert_eq!(exec::run(write_some(conn)).unwrap()?, 2);
+    /// let mut got = [0; 2];
+    /// client.read_exact(&mut got)?;
+    /// assert_eq!(&got, b"hi");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn writable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+        coroutine(move |co| async move { wait!(co, self.socket, Interest::Write) })
+    }
+}
+
+impl AsFd for TcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.socket.io.as_fd()
+    }
+}
+
+impl AsRawFd for TcpStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.socket.io.as_raw_fd()
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TcpStream").field(&self.socket.io).finish()
+    }
 }

@@ -11,7 +11,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use super::budget;
-use super::selector::{Interest, Selector};
+use super::selector::{Interest, Keeper, Selector};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
@@ -136,6 +136,7 @@ impl Scheduler {
     /// next turn, after a pause of 1, 2, 4, then 8 ms). The tasks stay in the scheduler: `run`
     /// may be called again, and dropping the scheduler closes them.
     pub fn run(&mut self) -> io::Result<()> {
+        let _current = self.selector.enter();
         while let Some(id) = self.ready.pop_front() {
             self.run_once(id);
             if let Some(error) = self.poll_failures.fatal.take() {
@@ -203,7 +204,7 @@ impl Scheduler {
         match blocked {
             Blocked::No => {}
             Blocked::Sleep(key) => self.timers.cancel(key),
-            Blocked::Io(fd, interest) => self.selector.remove(fd, interest),
+            Blocked::Io(fd, interest) => self.selector.cancel(fd, interest),
             Blocked::Join(target) => {
                 if let Some(waits) = self.tasks.cold_mut(target) {
                     waits.joiners.retain(|&j| j != id);
@@ -255,12 +256,15 @@ impl Scheduler {
         self.block(id, Blocked::Sleep(key));
     }
 
-    pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest) {
-        // SAFETY: the generator that asked (`sys::readable` / `sys::writable`) borrows the
-        // owner of `fd` until it is resumed; the task is resumed only after `fd` is
-        // unregistered (woken by `poll`, or `unblock` when it is killed), and its coroutines
-        // are dropped only after `unblock` (`exit`) or `Selector::clear` (`Drop`).
-        match unsafe { self.selector.wait_for(fd, interest, id) } {
+    pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest, keeper: Keeper) {
+        // SAFETY: the generator that asked (`sys::readable` / `sys::writable`, or a `net`
+        // socket's operation) borrows the owner of `fd` until it is resumed; the task is
+        // resumed only after its wait ends (woken by `poll`, or cancelled by `unblock` when it is
+        // killed), and its coroutines are dropped only after `unblock` (`exit`) or
+        // `Selector::clear` (`Drop`). A `net` socket asks with `Keeper::Owner` only after it has
+        // registered itself in this scheduler's poller, from the turn that made the call.
+        // What this cannot rule out: see "I/O safety" in `sys`.
+        match unsafe { self.selector.wait_for(fd, interest, id, keeper) } {
             Ok(()) => {
                 self.ensure_io_task();
                 self.block(id, Blocked::Io(fd, interest));
@@ -295,7 +299,9 @@ impl Scheduler {
         };
         let mut woken = std::mem::take(&mut self.woken);
         let waited = self.selector.poll(timeout, &mut woken);
-        self.poll_failures.record(waited);
+        if let Some(pause) = self.poll_failures.record(waited) {
+            std::thread::sleep(pause);
+        }
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
@@ -321,17 +327,20 @@ struct PollFailures {
 }
 
 impl PollFailures {
-    fn record(&mut self, waited: io::Result<()>) {
+    /// Counts the outcome of a wait; evaluates to how long to pause before the next one, if it
+    /// failed and is to be retried.
+    fn record(&mut self, waited: io::Result<()>) -> Option<Duration> {
         let Err(error) = waited else {
             self.in_a_row = 0;
-            return;
+            return None;
         };
         self.in_a_row += 1;
         if self.in_a_row >= POLL_ATTEMPTS {
             self.in_a_row = 0;
             self.fatal = Some(error);
+            None
         } else {
-            std::thread::sleep(Duration::from_millis(1 << (self.in_a_row - 1)));
+            Some(Duration::from_millis(1 << (self.in_a_row - 1)))
         }
     }
 }
@@ -362,5 +371,44 @@ fn message(payload: Box<dyn Any + Send>) -> String {
             Ok(s) => (*s).to_owned(),
             Err(_) => "a panic with a payload that is not a string".to_owned(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed() -> io::Result<()> {
+        Err(io::Error::from(io::ErrorKind::OutOfMemory))
+    }
+
+    #[test]
+    fn a_failing_poller_is_retried_after_growing_pauses_then_its_error_is_kept() {
+        let mut failures = PollFailures::default();
+        let pauses: Vec<_> = (1..POLL_ATTEMPTS)
+            .map(|_| failures.record(failed()))
+            .collect();
+        let ms = |n| Some(Duration::from_millis(n));
+        assert_eq!(pauses, [ms(1), ms(2), ms(4), ms(8)]);
+        assert!(failures.fatal.is_none());
+        assert_eq!(failures.record(failed()), None);
+        let fatal = failures
+            .fatal
+            .take()
+            .expect("the fifth failure in a row is kept");
+        assert_eq!(fatal.kind(), io::ErrorKind::OutOfMemory);
+        // The count starts again: the scheduler may be run again.
+        assert_eq!(failures.record(failed()), ms(1));
+    }
+
+    #[test]
+    fn a_wait_that_succeeds_resets_the_failures_in_a_row() {
+        let mut failures = PollFailures::default();
+        for _ in 1..POLL_ATTEMPTS {
+            failures.record(failed());
+        }
+        assert_eq!(failures.record(Ok(())), None);
+        assert_eq!(failures.record(failed()), Some(Duration::from_millis(1)));
+        assert!(failures.fatal.is_none());
     }
 }

@@ -4,14 +4,30 @@
 //!
 //! Every example below runs a task coroutine, declared
 //! `#[generator(yield = SysCall, send = Reply)]`, with [`exec::run`](super::run) or a [`Scheduler`](super::Scheduler).
+//!
+//! # I/O safety
+//!
+//! [`readable`] and [`writable`] take the file descriptor as an [`AsFd`] borrow: the task owns
+//! or borrows what it waits on, and the borrow lasts until the wait ends, so the descriptor
+//! cannot be closed while the scheduler's poller holds it (a bare number, `RawFd`, is not
+//! `AsFd`; making a [`BorrowedFd`](std::os::fd::BorrowedFd) of one is the caller's `unsafe`
+//! promise). A lent descriptor is added to the poller for the wait and deleted when it ends; a
+//! [`net`](super::net) socket keeps its own registration and deletes it when it is dropped.
+//!
+//! What the types do not rule out: a program that resumes a system call's generator by hand,
+//! outside a task, takes the [`SysCall`] it yields, ends the borrow, and yields that value from
+//! a task later. The scheduler then waits on whatever the number names by then: a closed
+//! descriptor is refused, a reused one is waited on (and, if lent, added to the poller and
+//! deleted after the wait). Nothing unsound for the scheduler's memory follows, but the wait is
+//! wrong; system calls are meant to be delegated to with `yield_from!`, never taken apart.
 
 use core::convert::Infallible;
 use core::future::Future;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
-use super::selector::Interest;
+use super::selector::{Interest, Keeper};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, JoinHandle, NewTask, Slot, TaskEnded, TaskId};
 use crate::{Gen, Generator};
@@ -277,15 +293,15 @@ pub fn sleep_until(deadline: Instant) -> Gen<impl Future<Output = ()>, SysCall, 
     })
 }
 
-fn wait_io<'a, F: AsRawFd + ?Sized>(
+fn wait_io<'a, F: AsFd + ?Sized>(
     source: &'a F,
     interest: Interest,
 ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
     coroutine(move |co| async move {
-        // `source` stays borrowed until the answer comes: the fd stays open while registered.
-        let fd = source.as_raw_fd();
+        // `source` stays borrowed until the answer comes: the fd stays open while waited on.
+        let fd = source.as_fd().as_raw_fd();
         match co
-            .delegate::<_, false>(syscall(Request::Io(fd, interest)))
+            .delegate::<_, false>(syscall(Request::Io(fd, interest, Keeper::Wait)))
             .await
         {
             Answer::Io(result) => result,
@@ -319,7 +335,7 @@ fn wait_io<'a, F: AsRawFd + ?Sized>(
 /// assert_eq!(exec::run(read_some(socket)).unwrap()?, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn readable<F: AsRawFd + ?Sized>(
+pub fn readable<F: AsFd + ?Sized>(
     source: &F,
 ) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
     wait_io(source, Interest::Read)
@@ -349,7 +365,7 @@ pub fn readable<F: AsRawFd + ?Sized>(
 /// assert_eq!(&got, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn writable<F: AsRawFd + ?Sized>(
+pub fn writable<F: AsFd + ?Sized>(
     source: &F,
 ) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
     wait_io(source, Interest::Write)

@@ -11,7 +11,7 @@ use std::os::fd::RawFd;
 use std::time::Instant;
 
 use super::scheduler::Scheduler;
-use super::selector::Interest;
+use super::selector::{Interest, Keeper};
 use super::task::{BoxedFrame, NewTask, TaskEnded, TaskId};
 
 /// A request from a task to the scheduler: the yield type of every task coroutine.
@@ -28,7 +28,8 @@ pub(crate) enum Request {
     Kill(TaskId),
     Wait(TaskId),
     Sleep(Instant),
-    Io(RawFd, Interest),
+    /// Wait until the file descriptor is ready for the interest.
+    Io(RawFd, Interest, Keeper),
     /// Handled by the task itself: push this coroutine and run it.
     Call(BoxedFrame),
     /// The I/O task's turn: poll the OS, wake whoever is ready.
@@ -67,8 +68,8 @@ impl fmt::Debug for SysCall {
             Request::Kill(_) => "Kill",
             Request::Wait(_) => "Wait",
             Request::Sleep(_) => "Sleep",
-            Request::Io(_, Interest::Read) => "Readable",
-            Request::Io(_, Interest::Write) => "Writable",
+            Request::Io(_, Interest::Read, _) => "Readable",
+            Request::Io(_, Interest::Write, _) => "Writable",
             Request::Call(_) => "Call",
             Request::PollIo => "PollIo",
         };
@@ -105,7 +106,7 @@ impl Scheduler {
             }
             Request::Wait(target) => self.join(id, target),
             Request::Sleep(deadline) => self.sleep(id, deadline),
-            Request::Io(fd, interest) => self.wait_io(id, fd, interest),
+            Request::Io(fd, interest, keeper) => self.wait_io(id, fd, interest, keeper),
             Request::PollIo => self.poll_io(id),
             Request::Call(_) => unreachable!("a task runs its own calls"),
         }
