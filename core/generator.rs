@@ -280,7 +280,11 @@ fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Opt
 #[cold]
 #[inline(never)]
 fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
-    next_of(g)
+    match g.status() {
+        Status::Created => iterated(g.resume_cold(Resume::Start)),
+        // A suspended generator took the inline path.
+        _ => None,
+    }
 }
 
 #[inline(always)]

@@ -141,31 +141,27 @@ pub(crate) enum Drove<Y, S, E> {
 /// Drives the chain whose outermost level is `root`, from the `step` that level `cur` (the
 /// root or a level below it) has just taken, to the chain's next yield or its end.
 ///
-/// `step_root` steps the root itself (a direct call; the levels below are stepped through
-/// their headers).
+/// Every level, the root too, is stepped through its header, so this loop is made once per
+/// `Y`, `S`, `E`, not once per generator body.
 ///
 /// # Safety
-/// `root` must be the header of a live pinned level, `cur` the root or a live level linked
-/// below it, every `Delegate` pointer produced by a level's step must point at a live pinned
-/// level that stays put while the delegation is active, and `step_root` must step `root`.
+/// `root` must be the header of a live pinned level, with provenance over the whole level,
+/// `cur` the root or a live level linked below it, and every `Delegate` pointer produced by a
+/// level's step must point at a live pinned level that stays put while the delegation is
+/// active.
 pub(crate) unsafe fn drive<Y, S, E>(
     root: NonNull<Header<Y, S, E>>,
     mut cur: NonNull<Header<Y, S, E>>,
     mut step: Step<Y, S, E>,
     closing: bool,
-    mut step_root: impl FnMut(Input<S, E>) -> Step<Y, S, E>,
 ) -> Drove<Y, S, E> {
     let mut ignored = None;
     loop {
         let input = match step {
             Step::Yield(y) if closing => {
                 ignored.get_or_insert(y);
-                let killed = if cur == root {
-                    step_root(Input::Kill)
-                } else {
-                    // SAFETY: `cur` is a live level below `root` (the caller's contract).
-                    unsafe { step_below(root, cur, Input::Kill) }
-                };
+                // SAFETY: `cur` is the root or a live level below it (the caller's contract).
+                let killed = unsafe { step_below(root, cur, Input::Kill) };
                 debug_assert!(matches!(killed, Step::Closed));
                 if cur == root {
                     return Drove::IgnoredClose(ignored.take().expect("set above"));
@@ -204,20 +200,17 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Raise(e) => return Drove::Raise(e),
             Step::Refused(why, input) => return Drove::Refused(why, input),
         };
-        step = if cur == root {
-            step_root(input)
-        } else {
-            // SAFETY: as above.
-            unsafe { step_below(root, cur, input) }
-        };
+        // SAFETY: as above.
+        step = unsafe { step_below(root, cur, input) };
     }
 }
 
-/// Steps `level`, a level below `root`, through its header. A panic there poisons the root
-/// too, as an exception in a sub-generator ends the generators that delegate to it.
+/// Steps `level`, the root or a level below it, through its header. A panic there poisons the
+/// root too, as an exception in a sub-generator ends the generators that delegate to it.
 ///
 /// # Safety
-/// `root` must be live and `level` a live level linked below it.
+/// `root` must be live and `level` the root or a live level linked below it, with provenance
+/// over the whole level.
 #[inline(always)]
 pub(crate) unsafe fn step_below<Y, S, E>(
     root: NonNull<Header<Y, S, E>>,

@@ -345,18 +345,14 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// level, to the chain's next yield or its end.
     fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
         let closing = matches!(input, Input::Close);
-        let (cur, step) = match self.header.innermost {
-            None => (self.as_mut().header_ptr(), self.as_mut().step(input)),
-            Some(innermost) => {
-                let root = self.as_mut().header_ptr();
-                // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
-                // `yield_from!` points of the levels above it.
-                (innermost, unsafe {
-                    level::step_below(root, innermost, input)
-                })
-            }
-        };
-        self.drive_chain(cur, step, closing)
+        let root = self.as_mut().header_ptr();
+        // SAFETY: `root` is this pinned generator; when it leads a chain, `innermost` is a
+        // level of that chain, kept pinned by the `yield_from!` points of the levels above it.
+        unsafe {
+            let cur = (*root.as_ptr()).innermost.unwrap_or(root);
+            let step = level::step_below(root, cur, input);
+            self.drive_chain(cur, step, closing)
+        }
     }
 
     #[inline(never)]
@@ -374,10 +370,12 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             header.phase = Phase::Suspended;
         }
         let root = self.as_mut().header_ptr();
+        // The root is stepped through this fresh pointer, not an older one the caller made.
+        let cur = if cur == root { root } else { cur };
         // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
         // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
         // pinned in place until the delegation ends.
-        unsafe { level::drive(root, cur, step, closing, |input| self.as_mut().step(input)) }
+        unsafe { level::drive(root, cur, step, closing) }
     }
 }
 
