@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use super::syscall::{Reply, Request, SysCall};
-use crate::{Generator, Resume, Resumed, Status};
+use crate::{Generator, GeneratorState, Resume, ResumeError, Resumed, Status};
 
 /// The id of a task: a number, unique in its scheduler, counting from 1 as Beazley's do.
 ///
@@ -169,17 +169,22 @@ fn step<G>(g: Pin<&mut G>, reply: Reply) -> Result<SysCall, G::Return>
 where
     G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + ?Sized,
 {
-    let arg = match g.status() {
-        Status::Created => Resume::Start,
-        _ => Resume::Send(reply),
-    };
-    match g.resume(arg) {
-        Resumed::Yielded(call) => Ok(call),
-        Resumed::Complete(r) => Err(r),
-        Resumed::Raised(never) => match never {},
-        Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
-            unreachable!("a task resumes only its suspended coroutines")
-        }
+    if g.status() == Status::Created {
+        return match g.resume(Resume::Start) {
+            Resumed::Yielded(call) => Ok(call),
+            Resumed::Complete(r) => Err(r),
+            Resumed::Raised(never) => match never {},
+            Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
+                unreachable!("a task starts only its fresh coroutines")
+            }
+        };
+    }
+    // `send` takes the generator's inline path.
+    match g.send_value(reply) {
+        Ok(GeneratorState::Yielded(call)) => Ok(call),
+        Ok(GeneratorState::Complete(r)) => Err(r),
+        Err(ResumeError::Raised(never)) => match never {},
+        Err(_) => unreachable!("a task resumes only its suspended coroutines"),
     }
 }
 
