@@ -266,3 +266,76 @@ fn a_caught_close_can_be_raised_again() {
     assert_eq!(log.take(), ["caught x", "cleanup", "drop local"]);
     assert_eq!(g.status(), Status::Finished);
 }
+
+/// Logs its drop, then panics if asked to.
+struct Fragile {
+    log: Log,
+    name: &'static str,
+    panics: bool,
+}
+
+impl Drop for Fragile {
+    fn drop(&mut self) {
+        self.log.push(format!("drop {}", self.name));
+        if self.panics {
+            panic!("drop of {} panics", self.name);
+        }
+    }
+}
+
+#[generator(yield = u8, throw = &'static str)]
+fn holds_fragile(log: Log) {
+    let _outer = Fragile {
+        log: log.clone(),
+        name: "outer",
+        panics: false,
+    };
+    let _inner = Fragile {
+        log: log.clone(),
+        name: "inner",
+        panics: true,
+    };
+    yield_!(1);
+    yield_!(2);
+}
+
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn a_local_whose_drop_panics_is_dropped_once_and_the_generator_cannot_run_again() {
+    // Closed or thrown into while suspended: both locals are dropped exactly once, the panic
+    // reaches the caller, and the generator never runs again.
+    for how in ["close", "throw"] {
+        let log = Log::default();
+        let mut g = Box::pin(holds_fragile(log.clone()));
+        assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+        let caught = if how == "close" {
+            catch(|| drop(g.close()))
+        } else {
+            catch(|| drop(g.throw("stop")))
+        };
+        assert_eq!(caught.unwrap_err(), "drop of inner panics", "{how}");
+        assert_eq!(log.take(), ["drop inner", "drop outer"], "{how}");
+        assert_eq!(g.status(), Status::Poisoned, "{how}");
+        assert_eq!(g.send(()), Err(ResumeError::Poisoned(())), "{how}");
+        drop(g);
+        assert!(log.take().is_empty(), "{how}: dropped again");
+    }
+}
+
+#[test]
+fn dropping_a_generator_whose_local_panics_on_drop_drops_each_local_once() {
+    let log = Log::default();
+    let mut g = Box::pin(holds_fragile(log.clone()));
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+    assert_eq!(catch(move || drop(g)).unwrap_err(), "drop of inner panics");
+    assert_eq!(log.take(), ["drop inner", "drop outer"]);
+}
