@@ -279,7 +279,7 @@ fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Opt
 
 #[cold]
 #[inline(never)]
-fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
+pub(crate) fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
     match g.status() {
         Status::Created => iterated(g.resume_cold(Resume::Start)),
         // A suspended generator took the inline path.
@@ -288,7 +288,7 @@ fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Op
 }
 
 #[inline(always)]
-fn iterated<Y, R, S, E>(outcome: Resumed<Y, R, S, E>) -> Option<Y> {
+pub(crate) fn iterated<Y, R, S, E>(outcome: Resumed<Y, R, S, E>) -> Option<Y> {
     match outcome {
         Resumed::Yielded(y) => Some(y),
         Resumed::Raised(_) => raised_while_iterated(),
@@ -332,6 +332,11 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
     fn next(&mut self) -> Option<Y> {
         next_of_gen(self.as_mut())
     }
+
+    #[inline]
+    fn fold<Acc, F: FnMut(Acc, Y) -> Acc>(mut self, init: Acc, f: F) -> Acc {
+        self.as_mut().fold_yields(init, f)
+    }
 }
 
 /// A boxed generator iterates like a pinned one.
@@ -341,6 +346,11 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
     #[inline]
     fn next(&mut self) -> Option<Y> {
         next_of_gen(self.as_mut())
+    }
+
+    #[inline]
+    fn fold<Acc, F: FnMut(Acc, Y) -> Acc>(mut self, init: Acc, f: F) -> Acc {
+        self.as_mut().fold_yields(init, f)
     }
 }
 

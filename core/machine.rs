@@ -9,7 +9,7 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::Poll;
 
-use crate::generator::{ResumeResult, sent};
+use crate::generator::{ResumeResult, iterated, next_of_cold, sent};
 use crate::level::{self, Drove, Header, Input, Out, Phase, PoisonOnUnwind, Slot, Step};
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
 use core::convert::identity;
@@ -267,6 +267,38 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             }
             Phase::Delegating => self.send_below(s, then),
             _ => otherwise(self, s),
+        }
+    }
+
+    /// `Iterator::fold`: the inline path folds each yielded value and goes round again at
+    /// once, so it does not pass through the merge with the outcomes of the out-of-line paths.
+    #[inline(always)]
+    pub(crate) fn fold_yields<Acc>(
+        mut self: Pin<&mut Self>,
+        mut acc: Acc,
+        mut f: impl FnMut(Acc, Y) -> Acc,
+    ) -> Acc
+    where
+        S: Default,
+    {
+        loop {
+            let (header, body) = self.as_mut().project();
+            let next = match header.phase {
+                Phase::Suspended => {
+                    let poll = Self::poll_in(header, body, Slot::In(Input::Send(S::default())));
+                    if let Some(y) = Self::yielded(header, &poll) {
+                        acc = f(acc, y);
+                        continue;
+                    }
+                    self.as_mut().resume_settled(poll, iterated)
+                }
+                Phase::Delegating => self.as_mut().send_below(S::default(), iterated),
+                _ => next_of_cold(self.as_mut()),
+            };
+            match next {
+                Some(y) => acc = f(acc, y),
+                None => return acc,
+            }
         }
     }
 

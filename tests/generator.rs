@@ -150,3 +150,64 @@ fn panic_reaches_the_caller_and_poisons() {
     assert_eq!(g.close(), Ok(None));
     assert_eq!(g.status(), Status::Poisoned);
 }
+
+#[test]
+fn fold_sees_what_next_sees() {
+    #[generator(yield = u64)]
+    fn squares(n: u64) -> &'static str {
+        for i in 0..n {
+            yield_!(i * i);
+        }
+        "done"
+    }
+    #[generator(yield = u64)]
+    fn squares_twice(n: u64) {
+        yield_!(1000);
+        let _: &str = yield_from!(squares(n));
+        yield_from!(Box::pin(squares(n)));
+        yield_!(2000);
+    }
+    let by_next: Vec<u64> = {
+        let mut g = pin!(squares_twice(5));
+        std::iter::from_fn(|| g.next()).collect()
+    };
+    let by_fold = pin!(squares_twice(5)).fold(Vec::new(), |mut v, x| {
+        v.push(x);
+        v
+    });
+    assert_eq!(by_fold, by_next);
+    assert_eq!(by_fold.len(), 12);
+    assert_eq!(
+        Box::pin(squares_twice(5)).sum::<u64>(),
+        by_next.iter().sum()
+    );
+
+    // Started by hand, then folded from where it is: first inside a delegation, then after
+    // the generator finished.
+    let mut g = Box::pin(squares_twice(3));
+    assert_eq!(g.next(), Some(1000));
+    assert_eq!(g.next(), Some(0));
+    assert_eq!(g.as_mut().fold(0, |n, _| n + 1), 6);
+    assert_eq!(g.status(), Status::Finished);
+    assert_eq!(g.as_mut().fold(0, |n, _| n + 1), 0);
+}
+
+#[test]
+fn fold_panics_when_the_body_raises() {
+    #[generator(yield = u8, throw = &'static str)]
+    fn raises() {
+        yield_!(1);
+        raise_!("bad");
+    }
+    let mut seen = Vec::new();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pin!(raises()).fold((), |(), x| seen.push(x))
+    }));
+    let message = caught.expect_err("an iterator cannot report the error");
+    assert!(
+        message
+            .downcast_ref::<&str>()
+            .is_some_and(|m| m.contains("raised an error while it was iterated")),
+    );
+    assert_eq!(seen, [1]);
+}
