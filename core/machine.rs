@@ -110,9 +110,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         this.step(input)
     }
 
-    /// One step of this level's own body. Only the common case, a value sent to a suspended
-    /// generator, is inlined; the rest is out of line so the resume stays small enough for the
-    /// body's `poll` to be inlined into it.
+    /// One step of this level's own body (what a level's `step` function runs). Only the
+    /// common case, a value sent to a suspended body, is inlined.
     #[inline(always)]
     fn step(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
         match (self.header.phase, input) {
@@ -123,25 +122,31 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     #[inline(never)]
     fn step_cold(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        match (self.header.phase, input) {
-            (Phase::Created, Input::Start) => {
-                // The phase a body keeps while it runs (see `Phase`).
-                self.as_mut().project().0.phase = Phase::Suspended;
-                self.poll_body(None)
+        match self.header.phase {
+            Phase::Suspended => match input {
+                Input::Start => Step::Refused(Refusal::AlreadyStarted, Input::Start),
+                Input::Kill => self.end(Step::Closed),
+                // A close, a throw or the end of the delegate: the suspension point the body
+                // waits at takes it.
+                input => self.poll_body(Some(input)),
+            },
+            Phase::Created => match input {
+                Input::Start => {
+                    // The phase a body keeps while it runs (see `Phase`).
+                    self.as_mut().project().0.phase = Phase::Suspended;
+                    self.poll_body(None)
+                }
+                Input::Send(s) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
+                Input::Throw(e) => self.end(Step::Raise(e)),
+                Input::Close | Input::Kill => self.end(Step::Closed),
+                Input::ChildDone => unreachable!("a fresh generator has no child"),
+            },
+            Phase::Finished | Phase::Poisoned if matches!(input, Input::Close | Input::Kill) => {
+                Step::Closed
             }
-            (Phase::Created, Input::Send(s)) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
-            (Phase::Suspended, Input::Start) => {
-                Step::Refused(Refusal::AlreadyStarted, Input::Start)
-            }
-            (Phase::Created, Input::Throw(e)) => self.end(Step::Raise(e)),
-            (Phase::Created | Phase::Suspended, Input::Kill) => self.end(Step::Closed),
-            (Phase::Created, Input::Close) => self.end(Step::Closed),
-            (Phase::Suspended, input) => self.poll_body(Some(input)),
-            (Phase::Finished | Phase::Poisoned, Input::Close | Input::Kill) => Step::Closed,
-            (Phase::Finished, input) => Step::Refused(Refusal::Finished, input),
-            (Phase::Poisoned, input) => Step::Refused(Refusal::Poisoned, input),
-            (Phase::Created, Input::ChildDone) => unreachable!("a fresh generator has no child"),
-            (Phase::Delegating, _) => {
+            Phase::Finished => Step::Refused(Refusal::Finished, input),
+            Phase::Poisoned => Step::Refused(Refusal::Poisoned, input),
+            Phase::Delegating => {
                 unreachable!("a level is stepped only after the delegation it records is cleared")
             }
         }
@@ -149,11 +154,17 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     /// Drops the body (its live locals, innermost scope first) and finishes.
     fn end(self: Pin<&mut Self>, step: Step<Y, S, E>) -> Step<Y, S, E> {
-        let (header, mut body) = self.project();
+        let (header, body) = self.project();
+        Self::drop_body(header, body);
+        step
+    }
+
+    /// Drops the body and finishes. Should a local's drop panic, the generator stays poisoned
+    /// (and its body empty: the other locals are dropped as the panic unwinds).
+    fn drop_body(header: &mut Header<Y, S, E>, mut body: Pin<&mut Body<B>>) {
         header.phase = Phase::Poisoned;
         body.set(Body::Empty);
         header.phase = Phase::Finished;
-        step
     }
 
     /// Polls the running body once with `slot` in the header, and leaves in the header what
@@ -210,31 +221,29 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     #[inline(never)]
     fn settle(self: Pin<&mut Self>, poll: Poll<B::Output>) -> Step<Y, S, E> {
         let (header, mut body) = self.project();
-        match (poll, header.slot.take_out()) {
-            (Poll::Ready(r), _) => {
-                body.set(Body::Done(r));
-                header.phase = Phase::Finished;
-                Step::Return
-            }
-            (Poll::Pending, Some(Out::Yield(y))) => {
+        if let Poll::Ready(r) = poll {
+            body.set(Body::Done(r));
+            header.phase = Phase::Finished;
+            return Step::Return;
+        }
+        match header.slot.take_out() {
+            Some(Out::Yield(y)) => {
                 header.phase = Phase::Suspended;
                 Step::Yield(y)
             }
-            (Poll::Pending, Some(Out::Delegate(child, first))) => {
+            Some(Out::Delegate(child, first)) => {
                 header.phase = Phase::Suspended;
                 Step::Delegate(child, first)
             }
-            (Poll::Pending, Some(Out::Raise(e))) => {
-                body.set(Body::Empty);
-                header.phase = Phase::Finished;
+            Some(Out::Raise(e)) => {
+                Self::drop_body(header, body);
                 Step::Raise(e)
             }
-            (Poll::Pending, Some(Out::Exit)) => {
-                body.set(Body::Empty);
-                header.phase = Phase::Finished;
+            Some(Out::Exit) => {
+                Self::drop_body(header, body);
                 Step::Closed
             }
-            (Poll::Pending, None) => panic!(
+            None => panic!(
                 "a #[generator] body waited on something that is not a yield point; \
                  `.await` cannot be used inside a generator"
             ),
