@@ -282,7 +282,7 @@ fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Opt
 pub(crate) fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
     match g.status() {
         Status::Created => iterated(g.resume_cold(Resume::Start)),
-        // A suspended generator took the inline path.
+        // Finished or poisoned: a suspended generator took the inline path.
         _ => None,
     }
 }
