@@ -218,6 +218,7 @@
 mod delegate;
 pub mod exec;
 mod generator;
+mod iter;
 mod level;
 mod machine;
 mod state;
@@ -231,6 +232,7 @@ pub use crate::delegate::Delegate;
 pub use crate::generator::{
     BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
 };
+pub use crate::iter::IterResults;
 pub use crate::machine::Gen;
 pub use crate::state::{CloseError, GeneratorState, Interrupt, ResumeError, Status};
 
@@ -349,8 +351,8 @@ macro_rules! raise_ {
 /// Everything a program that writes or drives generators needs.
 pub mod prelude {
     pub use crate::{
-        CloseError, Gen, Generator, GeneratorExt, GeneratorState, Interrupt, ResumeError, Status,
-        generator, raise_, try_yield, try_yield_from, yield_, yield_from,
+        BoxGenerator, CloseError, Gen, Generator, GeneratorExt, GeneratorState, Interrupt,
+        ResumeError, Status, generator, raise_, try_yield, try_yield_from, yield_, yield_from,
     };
 }
 

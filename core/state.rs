@@ -91,6 +91,49 @@ impl<T, E> ResumeError<T, E> {
         }
     }
 
+    /// The same error with the undelivered value mapped by `f`; a raised error is kept.
+    ///
+    /// It makes the results of [`start`](crate::GeneratorExt::start) (whose value is `()`) and
+    /// [`send`](crate::GeneratorExt::send) one type, so that one variable can hold either:
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    /// use std::pin::pin;
+    ///
+    /// #[generator(yield = u32, send = u32)]
+    /// fn doubler() {
+    ///     let mut n = 1;
+    ///     loop {
+    ///         n = 2 * yield_!(n);
+    ///     }
+    /// }
+    ///
+    /// let mut g = pin!(doubler());
+    /// let mut last = g.start().map_err(|e| e.map_value(|()| 0));
+    /// for sent in [3, 4] {
+    ///     assert!(matches!(last, Ok(GeneratorState::Yielded(_))));
+    ///     last = g.send(sent);
+    /// }
+    /// assert_eq!(last, Ok(GeneratorState::Yielded(8)));
+    /// ```
+    pub fn map_value<U>(self, f: impl FnOnce(T) -> U) -> ResumeError<U, E> {
+        match self {
+            Self::NotStarted(t) => ResumeError::NotStarted(f(t)),
+            Self::AlreadyStarted(t) => ResumeError::AlreadyStarted(f(t)),
+            Self::Finished(t) => ResumeError::Finished(f(t)),
+            Self::Poisoned(t) => ResumeError::Poisoned(f(t)),
+            Self::Raised(e) => ResumeError::Raised(e),
+        }
+    }
+
+    /// The raised error, if the body raised one.
+    pub fn raised(self) -> Option<E> {
+        match self {
+            Self::Raised(e) => Some(e),
+            _ => None,
+        }
+    }
+
     fn reason(&self) -> &'static str {
         match self {
             Self::NotStarted(_) => {
