@@ -416,3 +416,19 @@ fn settled<Y, R, S, E, T>(
 /// ```
 pub type BoxGenerator<'a, Y, S = (), R = (), E = core::convert::Infallible> =
     Pin<Box<dyn Generator<Yield = Y, Send = S, Return = R, Throw = E> + 'a>>;
+
+/// The body of a generator made by `#[generator]`, which its [`Gen`](crate::Gen) runs: a
+/// `#[generator]` function returns `Gen<impl Body<Return = R>, Y, S, E>`, where `R` is its
+/// declared return type. Every body is its own type, as every closure is; a function's
+/// generator type is named only through this bound (or boxed, as a [`BoxGenerator`]).
+///
+/// It is implemented for every [`Future`](core::future::Future), the form the attribute lowers a
+/// body to; only bodies the attribute wrote can yield.
+pub trait Body: core::future::Future<Output = <Self as Body>::Return> {
+    /// The generator's return value.
+    type Return;
+}
+
+impl<F: core::future::Future> Body for F {
+    type Return = F::Output;
+}

@@ -5,6 +5,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::delegate::sealed::Target;
 pub use crate::delegate::{
     Delegate, DelegateAny, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator,
     ViaIterator,
@@ -59,20 +60,23 @@ impl<Y, S, E> Co<Y, S, E> {
         YieldPoint::new(value)
     }
 
-    /// `raise_!(error)` and `raise_!(Interrupt::…)`.
-    pub fn raise(self, error: impl Raisable<E>) -> RaisePoint<Y, S, E> {
+    /// `raise_!(error)` and `raise_!(Interrupt::…)`, made an interrupt by `Raise` where the
+    /// argument is (so that a wrong one is reported there).
+    pub fn raise(self, error: Interrupt<E>) -> RaisePoint<Y, S, E> {
         RaisePoint {
-            error: Some(error.into_interrupt()),
+            error: Some(error),
             _types: PhantomData,
         }
     }
 
-    /// `yield_from!(target)` and `try_yield_from!(target)`.
-    pub fn delegate<T: Delegate<Y, S, E>, const CATCH: bool>(
+    /// `yield_from!(target)` and `try_yield_from!(target)`: `target` is what
+    /// `Delegate::__into_target` made of the argument (called by the expansion where the
+    /// argument is, so that one that cannot be delegated to is reported there, once).
+    pub fn delegate<T: Target<Y, S, E>, const CATCH: bool>(
         self,
         target: T,
-    ) -> DelegatePoint<T::Target, Y, S, E, CATCH> {
-        DelegatePoint::new(target.into_target())
+    ) -> DelegatePoint<T, Y, S, E, CATCH> {
+        DelegatePoint::new(target)
     }
 }
 
@@ -186,29 +190,5 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
             Interrupt::Close => Out::Exit,
         });
         Poll::Pending
-    }
-}
-
-/// What `raise_!` accepts: the generator's throw type, or an [`Interrupt`] to raise again what
-/// a `try_yield!` caught (Python's bare `raise` in an `except` block).
-#[diagnostic::on_unimplemented(
-    message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
-    label = "not a `{E}`",
-    note = "the throw type is declared with `#[generator(throw = Type)]`"
-)]
-pub trait Raisable<E> {
-    /// As an interrupt.
-    fn into_interrupt(self) -> Interrupt<E>;
-}
-
-impl<E> Raisable<E> for E {
-    fn into_interrupt(self) -> Interrupt<E> {
-        Interrupt::Throw(self)
-    }
-}
-
-impl<E> Raisable<E> for Interrupt<E> {
-    fn into_interrupt(self) -> Interrupt<E> {
-        self
     }
 }

@@ -59,6 +59,34 @@ pub enum Interrupt<E> {
     Throw(E),
 }
 
+/// What [`raise_!`](crate::raise_) takes in a generator thrown `E`: an `E`, or an
+/// [`Interrupt<E>`] to raise again what a [`try_yield!`](crate::try_yield) caught (Python's
+/// bare `raise` in an `except` block).
+#[diagnostic::on_unimplemented(
+    message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
+    label = "not the throw type `{E}`",
+    note = "the throw type is declared with `#[generator(throw = Type)]`"
+)]
+pub trait Raise<E> {
+    /// As an interrupt.
+    #[doc(hidden)]
+    fn __into_interrupt(self) -> Interrupt<E>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E> Raise<E> for E {
+    fn __into_interrupt(self) -> Interrupt<E> {
+        Interrupt::Throw(self)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<E> Raise<E> for Interrupt<E> {
+    fn __into_interrupt(self) -> Interrupt<E> {
+        self
+    }
+}
+
 /// Why a resume did not deliver its value, or the error the body raised.
 ///
 /// `T` is the value the caller tried to deliver (`()` for `start`, the sent value for `send`,
