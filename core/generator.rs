@@ -1,10 +1,10 @@
 //! The [`Generator`] trait and the Python-style methods of [`GeneratorExt`].
 
+use crate::level::{Level, Seal};
+use crate::{CloseError, Gen, GeneratorState, ResumeError, Status};
 use core::future::Future;
 use core::ops::DerefMut;
 use core::pin::Pin;
-
-use crate::{CloseError, Gen, GeneratorState, ResumeError, Status};
 
 /// What a resume delivers to a generator: the low-level form of `start`, `send`, `throw` and
 /// `close`.
@@ -81,6 +81,25 @@ pub trait Generator {
     fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         sent(self.resume(Resume::Send(value)))
     }
+
+    /// The generator as a level of `yield_from!`'s flat protocol, if it is one (a `Gen`, or a
+    /// pointer to one): a delegation then steps it directly, in O(1) at any depth. Sealed:
+    /// only this crate's generators override it.
+    #[doc(hidden)]
+    #[inline]
+    fn __as_level(
+        self: Pin<&mut Self>,
+        _: Seal,
+    ) -> Option<Level<Self::Yield, Self::Send, Self::Throw>> {
+        None
+    }
+
+    /// The return value of a generator whose level returned (see `__as_level`).
+    #[doc(hidden)]
+    #[inline]
+    fn __take_return(self: Pin<&mut Self>, _: Seal) -> Option<Self::Return> {
+        None
+    }
 }
 
 impl<P> Generator for Pin<P>
@@ -108,6 +127,19 @@ where
     #[inline(always)]
     fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         self.get_mut().as_mut().send_value(value)
+    }
+
+    #[inline]
+    fn __as_level(
+        self: Pin<&mut Self>,
+        seal: Seal,
+    ) -> Option<Level<Self::Yield, Self::Send, Self::Throw>> {
+        self.get_mut().as_mut().__as_level(seal)
+    }
+
+    #[inline]
+    fn __take_return(self: Pin<&mut Self>, seal: Seal) -> Option<Self::Return> {
+        self.get_mut().as_mut().__take_return(seal)
     }
 }
 

@@ -6,11 +6,11 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 pub use crate::delegate::{
-    Delegate, DelegateAny, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator,
+    Delegate, DelegateDyn, DelegateIter, DelegatePoint, Held, Probe, ViaAnything, ViaGenerator,
     ViaIterator,
 };
 use crate::level::{Header, Input, Out, Slot};
-use crate::{Gen, Interrupt, waker};
+use crate::{Gen, IgnoredClose, Interrupt, waker};
 
 pub use core::convert::Infallible;
 pub use core::pin::pin;
@@ -89,18 +89,25 @@ pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, 
 /// What a suspension point does with a close or a throw: a catching one (`CATCH`) gives it to
 /// the body; any other ends the body there, as if it had raised it.
 #[inline]
-pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T>(
+pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T, D>(
     header: &mut Header<Y, S, E>,
-    interrupt: Interrupt<E>,
-) -> Poll<Result<T, Interrupt<E>>> {
+    interrupt: Interrupt<E, D>,
+) -> Poll<Result<T, Interrupt<E, D>>> {
     if CATCH {
         return Poll::Ready(Err(interrupt));
     }
-    header.slot = Slot::Out(match interrupt {
+    header.slot = Slot::Out(out_of(interrupt));
+    Poll::Pending
+}
+
+/// How a level's body ends when it lets `interrupt` go on.
+#[inline]
+fn out_of<Y, S, E, D>(interrupt: Interrupt<E, D>) -> Out<Y, S, E> {
+    match interrupt {
         Interrupt::Throw(e) => Out::Raise(e),
         Interrupt::Close => Out::Exit,
-    });
-    Poll::Pending
+        Interrupt::Ignored(_) => Out::Ignored,
+    }
 }
 
 /// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
@@ -138,7 +145,7 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
             Some(Input::Close) => Interrupt::Close,
             _ => unreachable!("a yield point was resumed without a value"),
         };
-        interrupted::<Y, S, E, CATCH, _>(header, interrupt)
+        interrupted::<Y, S, E, CATCH, _, _>(header, interrupt)
     }
 }
 
@@ -165,7 +172,7 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
 
 /// A `raise_!`: the generator finishes and the error goes to its caller.
 pub struct RaisePoint<Y, S, E> {
-    error: Option<Interrupt<E>>,
+    error: Option<Interrupt<E, IgnoredClose>>,
     _types: PhantomData<fn(Y, S)>,
 }
 
@@ -181,11 +188,69 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
             .error
             .take()
             .expect("a raised generator is not resumed");
-        header.slot = Slot::Out(match error {
-            Interrupt::Throw(error) => Out::Raise(error),
-            Interrupt::Close => Out::Exit,
-        });
+        header.slot = Slot::Out(out_of(error));
         Poll::Pending
+    }
+}
+
+/// The argument of `raise_!`, probed for what it is: an interrupt of a `try_yield_from!`
+/// (whose kind a bare `Interrupt::Close` takes), one of a `try_yield!`, or anything else, which
+/// [`Raisable`] then accepts or rejects.
+pub struct RaiseProbe<T>(core::cell::Cell<Option<T>>);
+
+impl<T> RaiseProbe<T> {
+    /// Probes `value`.
+    pub fn new(value: T) -> Self {
+        Self(core::cell::Cell::new(Some(value)))
+    }
+
+    fn take(&self) -> T {
+        self.0.take().expect("a raise_! argument is taken once")
+    }
+}
+
+/// Chosen first by `raise_!`: an interrupt as `try_yield_from!` gives it.
+pub trait RaiseWide {
+    /// The interrupt.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<E> RaiseWide for &&RaiseProbe<Interrupt<E, IgnoredClose>> {
+    type Raised = Interrupt<E, IgnoredClose>;
+    fn __raisable(&self) -> Self::Raised {
+        self.take()
+    }
+}
+
+/// Chosen second by `raise_!`: an interrupt as `try_yield!` gives it.
+pub trait RaiseInterrupt {
+    /// The interrupt.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<E> RaiseInterrupt for &RaiseProbe<Interrupt<E>> {
+    type Raised = Interrupt<E>;
+    fn __raisable(&self) -> Self::Raised {
+        self.take()
+    }
+}
+
+/// Chosen last by `raise_!`: anything else (the throw type, or a mistake [`Raisable`] reports).
+pub trait RaiseAnything {
+    /// The argument.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<T> RaiseAnything for RaiseProbe<T> {
+    type Raised = T;
+    fn __raisable(&self) -> T {
+        self.take()
     }
 }
 
@@ -198,17 +263,21 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
 )]
 pub trait Raisable<E> {
     /// As an interrupt.
-    fn into_interrupt(self) -> Interrupt<E>;
+    fn into_interrupt(self) -> Interrupt<E, IgnoredClose>;
 }
 
 impl<E> Raisable<E> for E {
-    fn into_interrupt(self) -> Interrupt<E> {
+    fn into_interrupt(self) -> Interrupt<E, IgnoredClose> {
         Interrupt::Throw(self)
     }
 }
 
-impl<E> Raisable<E> for Interrupt<E> {
-    fn into_interrupt(self) -> Interrupt<E> {
-        self
+impl<E, D: Into<IgnoredClose>> Raisable<E> for Interrupt<E, D> {
+    fn into_interrupt(self) -> Interrupt<E, IgnoredClose> {
+        match self {
+            Interrupt::Close => Interrupt::Close,
+            Interrupt::Throw(e) => Interrupt::Throw(e),
+            Interrupt::Ignored(d) => Interrupt::Ignored(d.into()),
+        }
     }
 }

@@ -96,9 +96,22 @@ impl Rewriter {
                 |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
             ),
             // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type; the
-            // `Raisable` bound reports a wrong type.
+            // `Raisable` bound reports a wrong type. The probe picks the kind of `Interrupt`
+            // a bare `Interrupt::Close` is.
             Point::Raise => {
-                quote_spanned!(span=> match #private::Co::raise(#co, #value).await {})
+                let probe = Ident::new("__corogen_raised", Span::mixed_site());
+                let at = value.span();
+                let raised = quote_spanned!(at=> (&&&#probe).__raisable());
+                // The probe is gone before the await, so it never makes the body `!Sync`.
+                quote_spanned! {span=> {
+                    #[allow(unused_imports)]
+                    use #private::{RaiseAnything as _, RaiseInterrupt as _, RaiseWide as _};
+                    match {
+                        let #probe = #private::RaiseProbe::new(#value);
+                        #private::Co::raise(#co, #raised)
+                    }
+                    .await {}
+                }}
             }
             Point::YieldFrom | Point::TryYieldFrom => {
                 let catch = matches!(point, Point::TryYieldFrom);
