@@ -34,7 +34,20 @@ pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static s
                 };
                 ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
             }
-            Err(_) => match ::corogen::__private::Co::raise(__corogen_co, Stop).await {},
+            Err(_) => {
+                #[allow(unused_imports)]
+                use ::corogen::__private::{
+                    RaiseAnything as _, RaiseInterrupt as _, RaiseWide as _,
+                };
+                match {
+                    let __corogen_raised = ::corogen::__private::RaiseProbe::new(Stop);
+                    ::corogen::__private::Co::raise(
+                        __corogen_co,
+                        (&&&__corogen_raised).__raisable(),
+                    )
+                }
+                .await {}
+            }
         }
         said
     };
