@@ -88,7 +88,7 @@ pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, 
 
 /// What a suspension point does with a close or a throw: a catching one (`CATCH`) gives it to
 /// the body; any other ends the body there, as if it had raised it.
-#[inline(always)]
+#[inline]
 pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T, D>(
     header: &mut Header<Y, S, E>,
     interrupt: Interrupt<E, D>,
@@ -101,7 +101,7 @@ pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T, D>(
 }
 
 /// How a level's body ends when it lets `interrupt` go on.
-#[inline(always)]
+#[inline]
 fn out_of<Y, S, E, D>(interrupt: Interrupt<E, D>) -> Out<Y, S, E> {
     match interrupt {
         Interrupt::Throw(e) => Out::Raise(e),
