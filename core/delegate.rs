@@ -3,14 +3,13 @@
 use core::cell::Cell;
 use core::future::Future;
 use core::marker::{PhantomData, PhantomPinned};
-use core::ops::DerefMut;
 use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use crate::__private::{header_mut, interrupted};
-use crate::level::{Entry, Header, Input, Out, Phase, Slot, Step};
-use crate::{BoxGenerator, Gen, Generator, Interrupt, Resume, Resumed, Status};
+use crate::level::{Entry, Header, Input, Out, Phase, Seal, Slot, Step};
+use crate::{Gen, Generator, IgnoredClose, Interrupt, Resume, Resumed, Status};
 
 pub(crate) mod sealed {
     use super::*;
@@ -56,21 +55,24 @@ impl<B: Future, Y, S, E> IntoTarget<Y, S, E> for Gen<B, Y, S, E> {
 }
 
 #[diagnostic::do_not_recommend]
-impl<B: Future, Y, S, E> IntoTarget<Y, S, E> for Pin<Box<Gen<B, Y, S, E>>> {
-    type Target = Self;
-    fn into_target(self) -> Self {
-        self
+impl<G, Y, S, E> IntoTarget<Y, S, E> for Pin<Box<G>>
+where
+    G: Generator<Yield = Y, Send = S, Throw = E> + ?Sized,
+{
+    type Target = DelegateDyn<Self, Y, S, E>;
+    fn into_target(self) -> Self::Target {
+        DelegateDyn::new(self)
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<P, B: Future, Y, S: Default, E> IntoTarget<Y, S, E> for &mut Pin<P>
+impl<G, Y, S: Default, E> IntoTarget<Y, S, E> for &mut G
 where
-    P: DerefMut<Target = Gen<B, Y, S, E>>,
+    G: Generator<Yield = Y, Send = S, Throw = E> + Unpin + ?Sized,
 {
-    type Target = Self;
-    fn into_target(self) -> Self {
-        self
+    type Target = DelegateDyn<Self, Y, S, E>;
+    fn into_target(self) -> Self::Target {
+        DelegateDyn::new(self)
     }
 }
 
@@ -82,23 +84,24 @@ impl<I: Iterator, E> IntoTarget<I::Item, (), E> for DelegateIter<I, E> {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<'a, Y, S, R, E> IntoTarget<Y, S, E> for BoxGenerator<'a, Y, S, R, E> {
-    type Target = DelegateAny<'a, Y, S, R, E>;
-    fn into_target(self) -> Self::Target {
-        DelegateAny::new(self)
-    }
-}
-
 /// Something `yield_from!` can delegate to, for a generator yielding `Y`, sent `S` and thrown `E`.
 ///
-/// Implemented for a generator made by `#[generator]` taken by value (the delegation evaluates
-/// to its return value), for a boxed one (`Pin<Box<Gen<..>>>`, the same), for a mutable
-/// reference to a pinned one (`&mut Pin<&mut Gen<..>>` or `&mut Pin<Box<Gen<..>>>`: it
-/// evaluates to `Some(return value)`, or `None` if the generator had already finished; a started
-/// one is first resumed with `S::default()`, as Python's `yield from` sends `None`), for a
-/// [`BoxGenerator`] of any generator type that has not started (driven through its
-/// [`Generator`] methods), and, through `yield_from!`, for any iterable of `Y` when `S` is `()`.
+/// Implemented for
+/// - a generator made by `#[generator]` taken by value: the delegation evaluates to its return
+///   value;
+/// - a boxed generator that has not started, of any type (`Pin<Box<G>>` for any
+///   [`Generator`] `G`, a [`BoxGenerator`](crate::BoxGenerator) among them): the same;
+/// - a mutable reference to any pinned generator (`&mut Pin<&mut G>`, `&mut Pin<Box<G>>`, `&mut`
+///   a [`BoxGenerator`](crate::BoxGenerator), or `&mut G` for a generator that is `Unpin`): it
+///   evaluates to `Some(return value)`, or `None` if the generator had already finished; a
+///   started one is first resumed with `S::default()`, as Python's `yield from` sends `None`;
+/// - and, through `yield_from!`, any iterable of `Y` when `S` is `()`.
+///
+/// Every generator target follows PEP 380: values, sends, throws and closes pass through, and
+/// its return value is what the delegation evaluates to. A `#[generator]` generator behind a
+/// box, a `dyn Generator` or a reference is stepped directly by the outermost generator of the
+/// chain, so a resume costs the same at any depth and deep chains do not grow the thread's
+/// stack. A hand-written [`Generator`] is resumed through its methods, one level of the chain.
 ///
 /// Values sent while an iterable is delegated to would have nowhere to go, so that case is
 /// rejected at compile time: an iterable is accepted only by a generator whose send type is
@@ -171,42 +174,6 @@ impl<B: Future, Y, S, E> Target<Y, S, E> for Gen<B, Y, S, E> {
     }
 }
 
-impl<B: Future, Y, S, E> Target<Y, S, E> for Pin<Box<Gen<B, Y, S, E>>> {
-    type Output = B::Output;
-
-    fn begin(self: Pin<&mut Self>) -> Begin<B::Output, Y, S, E> {
-        match begin_gen(self.get_mut().as_mut(), || None) {
-            Some((level, first)) => Begin::Step(level, first),
-            None => panic!(
-                "yield_from! took a boxed generator that had already started; \
-                 delegate to `&mut` it to resume a started generator"
-            ),
-        }
-    }
-
-    fn finish(self: Pin<&mut Self>) -> B::Output {
-        self.get_mut().as_mut().take_return()
-    }
-}
-
-impl<P, B: Future, Y, S: Default, E> Target<Y, S, E> for &mut Pin<P>
-where
-    P: DerefMut<Target = Gen<B, Y, S, E>>,
-{
-    type Output = Option<B::Output>;
-
-    fn begin(self: Pin<&mut Self>) -> Begin<Option<B::Output>, Y, S, E> {
-        match begin_gen(self.get_mut().as_mut(), || Some(S::default())) {
-            Some((level, first)) => Begin::Step(level, first),
-            None => Begin::Ready(None),
-        }
-    }
-
-    fn finish(self: Pin<&mut Self>) -> Option<B::Output> {
-        Some(self.get_mut().as_mut().take_return())
-    }
-}
-
 /// The level `yield_from!` puts around an iterator: it yields every item, cannot catch a thrown
 /// error, and returns `()` when the iterator ends.
 #[repr(C)]
@@ -240,6 +207,7 @@ impl<I: Iterator, E> DelegateIter<I, E> {
             },
             Input::Throw(e) => Step::Raise(e),
             Input::Close | Input::Kill => Step::Closed,
+            Input::Ignored => unreachable!("an iterator level has no delegate"),
         }
     }
 }
@@ -291,42 +259,102 @@ impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &Probe<T, Y, S, E> {
     }
 }
 
-/// The level `yield_from!` puts around a [`BoxGenerator`], a generator of any type: each step
-/// resumes it through its [`Generator`] methods.
+/// How a generator target holds its generator: owned in a box, or borrowed.
+pub trait Held {
+    /// The generator.
+    type Generator: Generator + ?Sized;
+    /// Whether a started generator may be delegated to (it is sent `S::default()` first).
+    const BORROWED: bool;
+    /// The generator, pinned.
+    fn pinned(&mut self) -> Pin<&mut Self::Generator>;
+}
+
+impl<G: Generator + ?Sized> Held for Pin<Box<G>> {
+    type Generator = G;
+    const BORROWED: bool = false;
+    fn pinned(&mut self) -> Pin<&mut G> {
+        self.as_mut()
+    }
+}
+
+impl<G: Generator + Unpin + ?Sized> Held for &mut G {
+    type Generator = G;
+    const BORROWED: bool = true;
+    fn pinned(&mut self) -> Pin<&mut G> {
+        Pin::new(&mut **self)
+    }
+}
+
+/// The return type of the generator a [`Held`] holds.
+type ReturnOf<H> = <<H as Held>::Generator as Generator>::Return;
+
+/// The target of a boxed or borrowed generator of any type. A `#[generator]` generator behind
+/// it is a level of its own, stepped directly by the chain; any other is resumed through its
+/// [`Generator`] methods, with the header here as its level.
 #[repr(C)]
-pub struct DelegateAny<'a, Y, S, R, E> {
+pub struct DelegateDyn<H: Held, Y, S, E> {
     header: Header<Y, S, E>,
-    inner: BoxGenerator<'a, Y, S, R, E>,
-    output: Option<R>,
+    held: H,
+    /// The return value of a generator resumed through its methods.
+    output: Option<ReturnOf<H>>,
     _pin: PhantomPinned,
 }
 
-impl<'a, Y, S, R, E> DelegateAny<'a, Y, S, R, E> {
-    fn new(inner: BoxGenerator<'a, Y, S, R, E>) -> Self {
+impl<H, Y, S, E> DelegateDyn<H, Y, S, E>
+where
+    H: Held<Generator: Generator<Yield = Y, Send = S, Throw = E>>,
+{
+    fn new(held: H) -> Self {
         Self {
             header: Header::new(Self::step_raw),
-            inner,
+            held,
             output: None,
             _pin: PhantomPinned,
         }
     }
 
+    /// Where the delegation enters, with `first`: the generator's own level, or this one.
+    fn begin_with(self: Pin<&mut Self>, first: Input<S, E>) -> Begin<Option<ReturnOf<H>>, Y, S, E> {
+        // SAFETY: nothing in a `DelegateDyn` is structurally pinned but its header, which
+        // stays in place; the generator is pinned by its box or its borrow.
+        let this = unsafe { self.get_unchecked_mut() };
+        match this.held.pinned().__as_level(Seal::new()) {
+            Some(level) => Begin::Step(level, first),
+            // `header` is the first field of a `repr(C)` struct.
+            None => Begin::Step(NonNull::from(this).cast(), first),
+        }
+    }
+
+    /// The generator's return value, once its level (or this one) has returned; `None` if it
+    /// ended without one (it refused a value after it finished).
+    fn output(self: Pin<&mut Self>) -> Option<ReturnOf<H>> {
+        // SAFETY: as in `begin_with`.
+        let this = unsafe { self.get_unchecked_mut() };
+        match this.output.take() {
+            Some(r) => Some(r),
+            None => this.held.pinned().__take_return(Seal::new()),
+        }
+    }
+
     /// # Safety
-    /// `header` must be the header of a live pinned `DelegateAny`, with provenance over it.
+    /// `header` must be the header of a live pinned `DelegateDyn`, with provenance over it.
     unsafe fn step_raw(header: NonNull<Header<Y, S, E>>, input: Input<S, E>) -> Step<Y, S, E> {
-        // SAFETY: the caller's contract. Nothing in a `DelegateAny` is structurally pinned
-        // (the generator is pinned in its box).
+        // SAFETY: the caller's contract; as in `begin_with`.
         let this = unsafe { &mut *header.cast::<Self>().as_ptr() };
         let arg = match input {
             Input::Start => Resume::Start,
             Input::Send(s) => Resume::Send(s),
             Input::Throw(e) => Resume::Throw(e),
-            Input::Close | Input::Kill => Resume::Close,
-            Input::ChildDone => unreachable!("a boxed generator is a single level"),
+            Input::Close => Resume::Close,
+            // It yielded while it was being closed: it ignored the close, and is not resumed
+            // again (the `Generator` contract: after an ignored close it has finished).
+            Input::Kill => return Step::Closed,
+            Input::ChildDone | Input::Ignored => {
+                unreachable!("a generator resumed through its methods is a single level")
+            }
         };
-        match this.inner.as_mut().resume(arg) {
-            // A yield while closing is reported as ignored by the chain, which then kills
-            // this level: closing the finished generator again is a no-op.
+        match this.held.pinned().resume(arg) {
+            // A yield while closing is reported as ignored by the chain, which kills this level.
             Resumed::Yielded(y) | Resumed::IgnoredClose(y) => Step::Yield(y),
             Resumed::Complete(r) => {
                 this.output = Some(r);
@@ -334,40 +362,73 @@ impl<'a, Y, S, R, E> DelegateAny<'a, Y, S, R, E> {
             }
             Resumed::Closed => Step::Closed,
             Resumed::Raised(e) => Step::Raise(e),
-            Resumed::Refused(why, arg) => Step::Refused(
-                why,
-                match arg {
-                    Resume::Start => Input::Start,
-                    Resume::Send(s) => Input::Send(s),
-                    Resume::Throw(e) => Input::Throw(e),
-                    Resume::Close => Input::Close,
-                },
-            ),
+            // A refusal is the delegate's own: what it could not take ends the delegation. An
+            // error it could not take goes on to the delegator, as an uncaught one would.
+            Resumed::Refused(_, Resume::Throw(e)) => Step::Raise(e),
+            Resumed::Refused(_, Resume::Close) => Step::Closed,
+            Resumed::Refused(..) => Step::Return,
         }
     }
 }
 
-impl<Y, S, R, E> Target<Y, S, E> for DelegateAny<'_, Y, S, R, E> {
-    type Output = R;
+impl<G, Y, S, E> Target<Y, S, E> for DelegateDyn<Pin<Box<G>>, Y, S, E>
+where
+    G: Generator<Yield = Y, Send = S, Throw = E> + ?Sized,
+{
+    type Output = G::Return;
 
-    fn begin(self: Pin<&mut Self>) -> Begin<R, Y, S, E> {
+    fn begin(mut self: Pin<&mut Self>) -> Begin<G::Return, Y, S, E> {
+        let status = self.as_mut().held_status();
         assert!(
-            self.inner.status() == Status::Created,
+            status == Status::Created,
             "yield_from! took a boxed generator that had already started or finished; \
-             only one that has not started can be delegated to by value"
+             delegate to `&mut` it to resume a started generator"
         );
-        // SAFETY: only a pointer is made; `header` is the first field of a `repr(C)` struct.
-        let level = NonNull::from(unsafe { self.get_unchecked_mut() }).cast();
-        Begin::Step(level, Input::Start)
+        match self.begin_with(Input::Start) {
+            Begin::Step(level, first) => Begin::Step(level, first),
+            Begin::Ready(_) => unreachable!("a generator target always begins with a step"),
+        }
     }
 
-    fn finish(self: Pin<&mut Self>) -> R {
-        // SAFETY: nothing in a `DelegateAny` is structurally pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        this.output
-            .take()
-            .expect("a finished boxed generator returned a value")
+    fn finish(self: Pin<&mut Self>) -> G::Return {
+        self.output().unwrap_or_else(|| no_return_value())
     }
+}
+
+impl<G, Y, S: Default, E> Target<Y, S, E> for DelegateDyn<&mut G, Y, S, E>
+where
+    G: Generator<Yield = Y, Send = S, Throw = E> + Unpin + ?Sized,
+{
+    type Output = Option<G::Return>;
+
+    fn begin(mut self: Pin<&mut Self>) -> Begin<Option<G::Return>, Y, S, E> {
+        let first = match self.as_mut().held_status() {
+            Status::Created => Input::Start,
+            Status::Suspended => Input::Send(S::default()),
+            Status::Finished | Status::Poisoned => return Begin::Ready(None),
+        };
+        self.begin_with(first)
+    }
+
+    fn finish(self: Pin<&mut Self>) -> Option<G::Return> {
+        self.output()
+    }
+}
+
+impl<H: Held, Y, S, E> DelegateDyn<H, Y, S, E> {
+    fn held_status(self: Pin<&mut Self>) -> Status {
+        // SAFETY: as in `begin_with`.
+        unsafe { self.get_unchecked_mut() }.held.pinned().status()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_return_value() -> ! {
+    panic!(
+        "a generator delegated to by yield_from! ended without a return value: its \
+         `Generator::resume` refused a value, which breaks the trait's contract"
+    )
 }
 
 /// Chosen by `yield_from!` (second) when its argument is an iterable of the yield type
@@ -455,7 +516,10 @@ impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, C
         }
     }
 
-    fn poll_point(self: Pin<&mut Self>, cx: &Context<'_>) -> Poll<Result<T::Output, Interrupt<E>>> {
+    fn poll_point(
+        self: Pin<&mut Self>,
+        cx: &Context<'_>,
+    ) -> Poll<Result<T::Output, Interrupt<E, IgnoredClose>>> {
         // SAFETY: `target` is structurally pinned; the other fields are not pinned.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above: `target` is pinned with `self` and never moved out.
@@ -475,10 +539,14 @@ impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, C
                     return Poll::Ready(Ok(target.finish()));
                 }
                 Some(Input::Throw(e)) => {
-                    return interrupted::<Y, S, E, CATCH, _>(header, Interrupt::Throw(e));
+                    return interrupted::<Y, S, E, CATCH, _, _>(header, Interrupt::Throw(e));
                 }
                 Some(Input::Close) => {
-                    return interrupted::<Y, S, E, CATCH, _>(header, Interrupt::Close);
+                    return interrupted::<Y, S, E, CATCH, _, _>(header, Interrupt::Close);
+                }
+                Some(Input::Ignored) => {
+                    let ignored = Interrupt::Ignored(IgnoredClose);
+                    return interrupted::<Y, S, E, CATCH, _, _>(header, ignored);
                 }
                 // The chain was resumed from this level (its outermost level was dropped
                 // mid-delegation): hand the input on to the delegate.
@@ -505,7 +573,7 @@ impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> {
 }
 
 impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, true> {
-    type Output = Result<T::Output, Interrupt<E>>;
+    type Output = Result<T::Output, Interrupt<E, IgnoredClose>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.poll_point(cx)

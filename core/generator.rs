@@ -4,6 +4,7 @@ use core::ops::DerefMut;
 use core::pin::Pin;
 
 use crate::iter::IterResults;
+use crate::level::{Level, Seal};
 use crate::{CloseError, GeneratorState, ResumeError, Status};
 
 pub(crate) use crate::iter::{iterated, next_of_cold};
@@ -56,6 +57,26 @@ pub enum Resumed<Y, R, S, E> {
 ///
 /// The one required method, [`resume`](Generator::resume), is the low-level form; the methods
 /// of [`GeneratorExt`] (`start`, `send`, `throw`, `close`) are what programs call.
+///
+/// # Implementing it by hand
+///
+/// A hand-written generator can be driven like a `#[generator]` one, iterated when boxed, and
+/// delegated to with `yield_from!` (boxed by value, or by `&mut`); a delegation resumes it
+/// through these methods. What the callers, `yield_from!` among them, rely on:
+///
+/// - [`status`](Generator::status) tells the truth: `Created` until the first resume,
+///   `Suspended` while it can be sent a value, then `Finished` (or `Poisoned`) for good.
+/// - `Resume::Start` is given only to a `Created` generator and `Resume::Send` only to a
+///   `Suspended` one; anything it cannot take comes back as [`Resumed::Refused`] with the value.
+/// - After it answers a `Resume::Close` with a yield (it ignored the close) it is treated as
+///   finished: a delegation does not resume it again, and it should report `Finished` from
+///   then on, as a `#[generator]` does (`close` reports [`CloseError::Ignored`]).
+///
+/// A delegation to a generator that breaks these rules does not misbehave: a refused send or
+/// start ends the delegation (by `&mut` it evaluates to `None`, as `yield from` an exhausted
+/// generator; by value, with no return value to give, the delegating generator panics with a
+/// message naming the broken rule), a refused throw goes on to the delegator as if uncaught,
+/// and a refused close ends the delegation as closed.
 pub trait Generator {
     /// The type of the values it yields.
     type Yield;
@@ -109,6 +130,25 @@ pub trait Generator {
     {
         Box::pin(self)
     }
+
+    /// The generator as a level of `yield_from!`'s flat protocol, if it is one (a `Gen`, or a
+    /// pointer to one): a delegation then steps it directly, in O(1) at any depth. Sealed:
+    /// only this crate's generators override it.
+    #[doc(hidden)]
+    #[inline]
+    fn __as_level(
+        self: Pin<&mut Self>,
+        _: Seal,
+    ) -> Option<Level<Self::Yield, Self::Send, Self::Throw>> {
+        None
+    }
+
+    /// The return value of a generator whose level returned (see `__as_level`).
+    #[doc(hidden)]
+    #[inline]
+    fn __take_return(self: Pin<&mut Self>, _: Seal) -> Option<Self::Return> {
+        None
+    }
 }
 
 impl<P> Generator for Pin<P>
@@ -136,6 +176,19 @@ where
     #[inline(always)]
     fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         self.get_mut().as_mut().send_value(value)
+    }
+
+    #[inline]
+    fn __as_level(
+        self: Pin<&mut Self>,
+        seal: Seal,
+    ) -> Option<Level<Self::Yield, Self::Send, Self::Throw>> {
+        self.get_mut().as_mut().__as_level(seal)
+    }
+
+    #[inline]
+    fn __take_return(self: Pin<&mut Self>, seal: Seal) -> Option<Self::Return> {
+        self.get_mut().as_mut().__take_return(seal)
     }
 }
 

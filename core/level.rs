@@ -42,6 +42,9 @@ pub enum Input<S, E> {
     Kill,
     /// The level below finished; its return value waits in it.
     ChildDone,
+    /// The level below was being closed and yielded instead of finishing (Python raises
+    /// `RuntimeError: generator ignored GeneratorExit` at the `yield from`); it has been killed.
+    Ignored,
 }
 
 /// What a level's body left in its header when it suspended.
@@ -50,6 +53,8 @@ pub(crate) enum Out<Y, S, E> {
     Raise(E),
     /// The body let a close it caught go on: it ends as if it had not caught it.
     Exit,
+    /// The body let an ignored close of its delegate go on ([`Input::Ignored`]).
+    Ignored,
     Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
 }
 
@@ -88,6 +93,8 @@ pub(crate) enum Step<Y, S, E> {
     Raise(E),
     /// Finished by a close (or a kill) without a return value.
     Closed,
+    /// Finished by letting an ignored close of its delegate go on ([`Input::Ignored`]).
+    Ignored,
     /// The input was not delivered.
     Refused(crate::Refusal, Input<S, E>),
 }
@@ -139,10 +146,20 @@ pub(crate) enum Drove<Y, S, E> {
 }
 
 /// Drives the chain whose outermost level is `root`, from the `step` that level `cur` (the
-/// root or a level below it) has just taken, to the chain's next yield or its end.
+/// root or a level below it) has just taken, to the chain's next yield or its end. `closing`
+/// says that `step` is `cur`'s answer to a close of the chain.
 ///
 /// Every level, the root too, is stepped through its header, so this loop is made once per
 /// `Y`, `S`, `E`, not once per generator body.
+///
+/// A close follows PEP 380 as Python 3.13 runs it. The close reaches the innermost level first;
+/// every level above it waits in its own `close()` for the level below. The deepest level whose
+/// close is under way is the *closee*: when it finishes, its parent sees the close (or the
+/// error it raised); when it, or a level it delegated to while cleaning up, yields, it ignored
+/// the close: it is killed (with the levels below it) and its parent sees [`Input::Ignored`]
+/// (Python's `RuntimeError: generator ignored GeneratorExit`), which it may catch. A level that
+/// the closee delegated to while cleaning up was never closed: when it returns, the closee goes
+/// on with its return value.
 ///
 /// # Safety
 /// `root` must be the header of a live pinned level, with provenance over the whole level,
@@ -155,53 +172,90 @@ pub(crate) unsafe fn drive<Y, S, E>(
     mut step: Step<Y, S, E>,
     closing: bool,
 ) -> Drove<Y, S, E> {
+    let mut closee = closing.then_some(cur);
+    // The value the last level that ignored the close yielded, for `CloseError::Ignored`.
     let mut ignored = None;
     loop {
         let input = match step {
-            Step::Yield(y) if closing => {
-                ignored.get_or_insert(y);
-                // SAFETY: `cur` is the root or a live level below it (the caller's contract).
-                let killed = unsafe { step_below(root, cur, Input::Kill) };
-                debug_assert!(matches!(killed, Step::Closed));
+            Step::Yield(y) => {
+                let Some(target) = closee else {
+                    if cur != root {
+                        // SAFETY: `root` is live.
+                        unsafe {
+                            (*root.as_ptr()).innermost = Some(cur);
+                            (*root.as_ptr()).phase = Phase::Delegating;
+                        }
+                    }
+                    return Drove::Yield(y);
+                };
+                ignored = Some(y);
+                // SAFETY: `cur` is the closee or a live level below it (the caller's contract).
+                cur = unsafe { kill_up_to(root, cur, target) };
                 if cur == root {
                     return Drove::IgnoredClose(ignored.take().expect("set above"));
                 }
                 // SAFETY: a level below the root always has its parent set.
                 cur = unsafe { parent_of(cur) };
-                Input::Close
-            }
-            Step::Yield(y) => {
-                if cur != root {
-                    // SAFETY: `root` is live.
-                    unsafe {
-                        (*root.as_ptr()).innermost = Some(cur);
-                        (*root.as_ptr()).phase = Phase::Delegating;
-                    }
-                }
-                return Drove::Yield(y);
+                closee = Some(cur);
+                Input::Ignored
             }
             Step::Delegate(child, first) => {
                 // SAFETY: the child was just produced by `cur`'s body.
                 cur = unsafe { enter(cur, child) };
                 first
             }
-            Step::Return | Step::Closed | Step::Raise(_) if cur != root => {
+            Step::Return | Step::Closed | Step::Raise(_) | Step::Ignored if cur != root => {
+                let was_closee = closee == Some(cur);
                 // SAFETY: as above.
                 cur = unsafe { parent_of(cur) };
+                if was_closee {
+                    closee = Some(cur);
+                }
                 match step {
                     Step::Raise(e) => Input::Throw(e),
+                    Step::Ignored => Input::Ignored,
                     Step::Closed => Input::Close,
-                    _ if closing => Input::Close,
+                    // A closed level returned: its delegator sees the close (PEP 380).
+                    _ if was_closee => Input::Close,
                     _ => Input::ChildDone,
                 }
             }
-            Step::Return => return finished(ignored, Drove::Return),
-            Step::Closed => return finished(ignored, Drove::Closed),
+            Step::Return => return Drove::Return,
+            Step::Closed => return Drove::Closed,
+            Step::Ignored => {
+                return match ignored {
+                    Some(y) => Drove::IgnoredClose(y),
+                    // An ignored close raised again outside the close it came from.
+                    None => Drove::Closed,
+                };
+            }
             Step::Raise(e) => return Drove::Raise(e),
             Step::Refused(why, input) => return Drove::Refused(why, input),
         };
         // SAFETY: as above.
         step = unsafe { step_below(root, cur, input) };
+    }
+}
+
+/// Kills `cur` and every level above it up to `target` (which it may be), innermost first,
+/// and returns `target`.
+///
+/// # Safety
+/// `cur` must be `target` or a live level linked below it, in the chain of the live `root`.
+unsafe fn kill_up_to<Y, S, E>(
+    root: NonNull<Header<Y, S, E>>,
+    mut cur: NonNull<Header<Y, S, E>>,
+    target: NonNull<Header<Y, S, E>>,
+) -> NonNull<Header<Y, S, E>> {
+    loop {
+        // SAFETY: the caller's contract.
+        let killed = unsafe { step_below(root, cur, Input::Kill) };
+        debug_assert!(matches!(killed, Step::Closed), "a killed level ends");
+        if cur == target {
+            return cur;
+        }
+        // SAFETY: `cur` is below `target`, so it has a parent.
+        cur = unsafe { parent_of(cur) };
     }
 }
 
@@ -259,16 +313,23 @@ impl<Y, S, E> Drop for PoisonOnUnwind<Y, S, E> {
     }
 }
 
-fn finished<Y, S, E>(ignored: Option<Y>, outcome: Drove<Y, S, E>) -> Drove<Y, S, E> {
-    match ignored {
-        Some(y) => Drove::IgnoredClose(y),
-        None => outcome,
-    }
-}
-
 /// # Safety
 /// `level` must be live and below the root of a chain.
 unsafe fn parent_of<Y, S, E>(level: NonNull<Header<Y, S, E>>) -> NonNull<Header<Y, S, E>> {
     // SAFETY: the caller's contract.
     unsafe { (*level.as_ptr()).parent }.expect("a delegated level always knows its parent")
+}
+
+/// A level of the protocol, as the hidden methods of [`Generator`](crate::Generator) hand it.
+pub type Level<Y, S, E> = NonNull<Header<Y, S, E>>;
+
+/// Seals the hidden methods of [`Generator`](crate::Generator) that link a generator into the
+/// level protocol: outside this crate the type cannot be named, so those methods cannot be
+/// overridden (a wrong level pointer would be unsound).
+pub struct Seal(());
+
+impl Seal {
+    pub(crate) const fn new() -> Self {
+        Self(())
+    }
 }

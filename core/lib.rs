@@ -294,6 +294,7 @@ mod iter;
 mod level;
 mod machine;
 mod state;
+pub mod unraisable;
 mod waker;
 
 #[doc(hidden)]
@@ -307,7 +308,9 @@ pub use crate::generator::{
 };
 pub use crate::iter::IterResults;
 pub use crate::machine::Gen;
-pub use crate::state::{CloseError, GeneratorState, Interrupt, Raise, ResumeError, Status};
+pub use crate::state::{
+    CloseError, GeneratorState, IgnoredClose, Interrupt, Raise, ResumeError, Status,
+};
 
 /// Marks a function as a generator.
 ///
@@ -371,8 +374,34 @@ macro_rules! yield_from {
     };
 }
 
-/// Delegates like [`yield_from!`] but evaluates to `Result<R, Interrupt<E>>`: a close, or an
-/// error the sub-generator did not catch, reaches the body as an [`Interrupt`].
+/// Delegates like [`yield_from!`] but evaluates to `Result<R, Interrupt<E, IgnoredClose>>`: a
+/// close, an error the sub-generator did not catch, or the sub-generator's ignoring of a close
+/// ([`Interrupt::Ignored`], Python's `RuntimeError: generator ignored GeneratorExit` at `yield
+/// from`) reaches the body as an [`Interrupt`].
+///
+/// ```
+/// use corogen::prelude::*;
+/// use std::pin::pin;
+///
+/// #[generator(yield = u32)]
+/// fn stubborn() {
+///     while try_yield!(1).is_err() {} // yields again when it is closed
+/// }
+///
+/// #[generator(yield = u32)]
+/// fn outer() -> &'static str {
+///     match try_yield_from!(stubborn()) {
+///         Err(Interrupt::Ignored(_)) => "the sub-generator ignored the close",
+///         Err(Interrupt::Close) => "closed",
+///         Ok(()) | Err(Interrupt::Throw(_)) => "other",
+///     }
+/// }
+///
+/// let mut g = pin!(outer());
+/// g.start().unwrap();
+/// // As in Python 3.13, `close()` returns what the generator returned.
+/// assert_eq!(g.close(), Ok(Some("the sub-generator ignored the close")));
+/// ```
 #[macro_export]
 macro_rules! try_yield_from {
     ($($tokens:tt)*) => {
@@ -386,7 +415,8 @@ macro_rules! try_yield_from {
 /// resume receives [`ResumeError::Raised`] (or [`CloseError::Raised`] from `close`). The type
 /// of the error is the generator's `throw` type.
 ///
-/// `raise_!` also takes an [`Interrupt`], to raise again what a [`try_yield!`] caught, as
+/// `raise_!` also takes an [`Interrupt`], to raise again what a [`try_yield!`] or
+/// [`try_yield_from!`] caught, as
 /// Python's bare `raise` does in an `except` block: `raise_!(Interrupt::Close)` lets a close go
 /// on after some cleanup, so the body ends as if it had not caught it and `close()` returns
 /// `Ok(None)`.

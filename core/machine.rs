@@ -10,9 +10,12 @@ use core::ptr::NonNull;
 use core::task::Poll;
 
 use crate::generator::{ResumeResult, iterated, next_of_cold, sent};
-use crate::level::{self, Drove, Header, Input, Out, Phase, PoisonOnUnwind, Slot, Step};
+use crate::level::{self, Drove, Header, Input, Out, Phase, PoisonOnUnwind, Seal, Slot, Step};
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
+use core::any::type_name;
 use core::convert::identity;
+
+use crate::unraisable::{self, Unraisable, UnraisableKind};
 
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
 ///
@@ -43,8 +46,14 @@ use core::convert::identity;
 /// assert_eq!(g.status(), Status::Finished);
 /// ```
 ///
-/// Dropping a suspended generator closes it, as Python does when a generator is collected.
+/// Dropping a suspended generator closes it, as Python does when a generator is collected. If
+/// that close fails (the body yields instead of finishing, or raises while cleaning up), there
+/// is no caller to report it to: it goes to the [unraisable hook](crate::unraisable), which
+/// by default writes a line to standard error. Call [`close`](crate::GeneratorExt::close)
+/// first to handle the outcome yourself.
 #[repr(C)]
+#[must_use = "a generator does nothing until it is resumed: drive it (`start`, `send`, a `for` loop), \
+              delegate to it with `yield_from!`, or spawn it as a task"]
 pub struct Gen<B: Future, Y, S = (), E = Infallible> {
     header: Header<Y, S, E>,
     /// In an `UnsafeCell` so that a shared reference to the generator (`status()`) neither
@@ -139,7 +148,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 Input::Send(s) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
                 Input::Throw(e) => self.end(Step::Raise(e)),
                 Input::Close | Input::Kill => self.end(Step::Closed),
-                Input::ChildDone => unreachable!("a fresh generator has no child"),
+                Input::ChildDone | Input::Ignored => unreachable!("a fresh generator has no child"),
             },
             Phase::Finished | Phase::Poisoned if matches!(input, Input::Close | Input::Kill) => {
                 Step::Closed
@@ -242,6 +251,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             Some(Out::Exit) => {
                 Self::drop_body(header, body);
                 Step::Closed
+            }
+            Some(Out::Ignored) => {
+                Self::drop_body(header, body);
+                Step::Ignored
             }
             None => panic!(
                 "a #[generator] body waited on something that is not a yield point; \
@@ -440,6 +453,25 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
     }
 
     #[inline]
+    fn __as_level(self: Pin<&mut Self>, _: Seal) -> Option<NonNull<Header<Y, S, E>>> {
+        Some(self.header_ptr())
+    }
+
+    #[inline]
+    fn __take_return(self: Pin<&mut Self>, _: Seal) -> Option<B::Output> {
+        if self.header.phase != Phase::Finished {
+            return None;
+        }
+        let (_, body) = self.project();
+        // SAFETY: a finished generator's body is `Done` or `Empty`, not pinned data, so
+        // nothing pinned is moved.
+        match core::mem::replace(unsafe { body.get_unchecked_mut() }, Body::Empty) {
+            Body::Done(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    #[inline]
     fn status(&self) -> Status {
         match self.phase() {
             Phase::Created => Status::Created,
@@ -455,7 +487,7 @@ impl<S, E> Input<S, E> {
         match self {
             Input::Send(s) => Resume::Send(s),
             Input::Throw(e) => Resume::Throw(e),
-            Input::Close | Input::Kill => Resume::Close,
+            Input::Close | Input::Kill | Input::Ignored => Resume::Close,
             Input::Start | Input::ChildDone => Resume::Start,
         }
     }
@@ -467,9 +499,19 @@ impl<B: Future, Y, S, E> Drop for Gen<B, Y, S, E> {
         // is the pinning contract of `Drop`.
         let this = unsafe { Pin::new_unchecked(self) };
         if matches!(this.header.phase, Phase::Suspended | Phase::Delegating) {
-            // Python closes a generator when it is collected; the close's outcome has no one to
-            // go to. A body that panics here panics out of `drop`.
-            let _ = this.drive(Input::Close);
+            // Python closes a generator when it is collected; a failed close has no caller to
+            // go to, so it goes to the unraisable hook. A body that panics here panics out of
+            // `drop`.
+            let kind = match this.drive(Input::Close) {
+                Drove::IgnoredClose(_) => (UnraisableKind::IgnoredClose, type_name::<Y>()),
+                Drove::Raise(_) => (UnraisableKind::Raised, type_name::<E>()),
+                _ => return,
+            };
+            unraisable::report(Unraisable {
+                kind: kind.0,
+                generator: type_name::<B>(),
+                value_type: kind.1,
+            });
         }
     }
 }

@@ -7,11 +7,11 @@ use core::task::{Context, Poll};
 
 use crate::delegate::sealed::Target;
 pub use crate::delegate::{
-    Delegate, DelegateAny, DelegateIter, DelegatePoint, Probe, ViaAnything, ViaGenerator,
+    Delegate, DelegateDyn, DelegateIter, DelegatePoint, Held, Probe, ViaAnything, ViaGenerator,
     ViaIterator,
 };
 use crate::level::{Header, Input, Out, Slot};
-use crate::{Gen, Interrupt, waker};
+use crate::{Gen, IgnoredClose, Interrupt, waker};
 
 pub use core::convert::Infallible;
 pub use core::pin::pin;
@@ -60,11 +60,12 @@ impl<Y, S, E> Co<Y, S, E> {
         YieldPoint::new(value)
     }
 
-    /// `raise_!(error)` and `raise_!(Interrupt::…)`, made an interrupt by `Raise` where the
-    /// argument is (so that a wrong one is reported there).
-    pub fn raise(self, error: Interrupt<E>) -> RaisePoint<Y, S, E> {
+    /// `raise_!(error)` and `raise_!(Interrupt::…)`: the expansion makes the argument an
+    /// interrupt with `Raise` where it is (so that a wrong one is reported there), and hands
+    /// the interrupt on.
+    pub fn raise(self, error: impl crate::Raise<E>) -> RaisePoint<Y, S, E> {
         RaisePoint {
-            error: Some(error),
+            error: Some(error.__into_interrupt()),
             _types: PhantomData,
         }
     }
@@ -93,18 +94,25 @@ pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, 
 /// What a suspension point does with a close or a throw: a catching one (`CATCH`) gives it to
 /// the body; any other ends the body there, as if it had raised it.
 #[inline]
-pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T>(
+pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T, D>(
     header: &mut Header<Y, S, E>,
-    interrupt: Interrupt<E>,
-) -> Poll<Result<T, Interrupt<E>>> {
+    interrupt: Interrupt<E, D>,
+) -> Poll<Result<T, Interrupt<E, D>>> {
     if CATCH {
         return Poll::Ready(Err(interrupt));
     }
-    header.slot = Slot::Out(match interrupt {
+    header.slot = Slot::Out(out_of(interrupt));
+    Poll::Pending
+}
+
+/// How a level's body ends when it lets `interrupt` go on.
+#[inline]
+fn out_of<Y, S, E, D>(interrupt: Interrupt<E, D>) -> Out<Y, S, E> {
+    match interrupt {
         Interrupt::Throw(e) => Out::Raise(e),
         Interrupt::Close => Out::Exit,
-    });
-    Poll::Pending
+        Interrupt::Ignored(_) => Out::Ignored,
+    }
 }
 
 /// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
@@ -142,7 +150,7 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
             Some(Input::Close) => Interrupt::Close,
             _ => unreachable!("a yield point was resumed without a value"),
         };
-        interrupted::<Y, S, E, CATCH, _>(header, interrupt)
+        interrupted::<Y, S, E, CATCH, _, _>(header, interrupt)
     }
 }
 
@@ -169,7 +177,7 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
 
 /// A `raise_!`: the generator finishes and the error goes to its caller.
 pub struct RaisePoint<Y, S, E> {
-    error: Option<Interrupt<E>>,
+    error: Option<Interrupt<E, IgnoredClose>>,
     _types: PhantomData<fn(Y, S)>,
 }
 
@@ -185,10 +193,69 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
             .error
             .take()
             .expect("a raised generator is not resumed");
-        header.slot = Slot::Out(match error {
-            Interrupt::Throw(error) => Out::Raise(error),
-            Interrupt::Close => Out::Exit,
-        });
+        header.slot = Slot::Out(out_of(error));
         Poll::Pending
+    }
+}
+
+/// The argument of `raise_!`, probed for what it is: an interrupt of a `try_yield_from!`
+/// (whose kind a bare `Interrupt::Close` takes), one of a `try_yield!`, or anything else, which
+/// [`Raise`](crate::Raise) then accepts or rejects.
+pub struct RaiseProbe<T>(core::cell::Cell<Option<T>>);
+
+impl<T> RaiseProbe<T> {
+    /// Probes `value`.
+    pub fn new(value: T) -> Self {
+        Self(core::cell::Cell::new(Some(value)))
+    }
+
+    fn take(&self) -> T {
+        self.0.take().expect("a raise_! argument is taken once")
+    }
+}
+
+/// Chosen first by `raise_!`: an interrupt as `try_yield_from!` gives it.
+pub trait RaiseWide {
+    /// The interrupt.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<E> RaiseWide for &&RaiseProbe<Interrupt<E, IgnoredClose>> {
+    type Raised = Interrupt<E, IgnoredClose>;
+    fn __raisable(&self) -> Self::Raised {
+        self.take()
+    }
+}
+
+/// Chosen second by `raise_!`: an interrupt as `try_yield!` gives it.
+pub trait RaiseInterrupt {
+    /// The interrupt.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<E> RaiseInterrupt for &RaiseProbe<Interrupt<E>> {
+    type Raised = Interrupt<E>;
+    fn __raisable(&self) -> Self::Raised {
+        self.take()
+    }
+}
+
+/// Chosen last by `raise_!`: anything else (the throw type, or a mistake
+/// [`Raise`](crate::Raise) reports).
+pub trait RaiseAnything {
+    /// The argument.
+    type Raised;
+    /// Takes the argument out of the probe.
+    fn __raisable(&self) -> Self::Raised;
+}
+
+impl<T> RaiseAnything for RaiseProbe<T> {
+    type Raised = T;
+    fn __raisable(&self) -> T {
+        self.take()
     }
 }

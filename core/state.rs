@@ -50,13 +50,51 @@ pub enum Status {
 /// The plain forms (`yield_!`, `yield_from!`) never show it to the body: a close ends the body
 /// at the yield point, dropping its live locals, and a thrown error ends it too and comes back
 /// to whoever threw it.
+///
+/// The third variant, [`Ignored`](Interrupt::Ignored), is seen only at a `try_yield_from!`,
+/// whose error type is `Interrupt<E, IgnoredClose>`. At a `try_yield!` its type is `Interrupt<E>`,
+/// whose `Ignored` holds an uninhabited type, so a `match` need not name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Interrupt<E> {
+pub enum Interrupt<E, D = core::convert::Infallible> {
     /// The generator is being closed (Python's `GeneratorExit`). The body may clean up and
     /// return a value, which `close()` hands to its caller.
     Close,
     /// An error was thrown in with `throw()`, or came out of a sub-generator.
     Throw(E),
+    /// The generator being closed delegated to one that ignored the close: it yielded instead
+    /// of finishing, and has been ended (Python raises `RuntimeError: generator ignored
+    /// GeneratorExit` at the `yield from`). The close of this generator goes on: it may catch
+    /// this, clean up and return a value, which `close()` hands to its caller; if it lets it go
+    /// on (a plain `yield_from!`, or `raise_!` of it), its own delegator sees the same, and
+    /// `close()` reports [`CloseError::Ignored`].
+    Ignored(D),
+}
+
+/// The marker of [`Interrupt::Ignored`] at a `try_yield_from!`: the generator delegated to
+/// ignored a close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct IgnoredClose;
+
+impl fmt::Display for IgnoredClose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the generator delegated to ignored a close: it yielded instead of finishing")
+    }
+}
+
+impl From<core::convert::Infallible> for IgnoredClose {
+    fn from(never: core::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+impl<E> Interrupt<E> {
+    /// The same interrupt, as a `try_yield_from!` reports it.
+    pub fn widen(self) -> Interrupt<E, IgnoredClose> {
+        match self {
+            Self::Close => Interrupt::Close,
+            Self::Throw(e) => Interrupt::Throw(e),
+        }
+    }
 }
 
 /// What [`raise_!`](crate::raise_) takes in a generator thrown `E`: an `E`, or an
@@ -70,20 +108,24 @@ pub enum Interrupt<E> {
 pub trait Raise<E> {
     /// As an interrupt.
     #[doc(hidden)]
-    fn __into_interrupt(self) -> Interrupt<E>;
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose>;
 }
 
 #[diagnostic::do_not_recommend]
 impl<E> Raise<E> for E {
-    fn __into_interrupt(self) -> Interrupt<E> {
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose> {
         Interrupt::Throw(self)
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<E> Raise<E> for Interrupt<E> {
-    fn __into_interrupt(self) -> Interrupt<E> {
-        self
+impl<E, D: Into<IgnoredClose>> Raise<E> for Interrupt<E, D> {
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose> {
+        match self {
+            Interrupt::Close => Interrupt::Close,
+            Interrupt::Throw(e) => Interrupt::Throw(e),
+            Interrupt::Ignored(d) => Interrupt::Ignored(d.into()),
+        }
     }
 }
 

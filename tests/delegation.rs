@@ -79,6 +79,7 @@ fn delegator_may_catch_what_the_sub_raises() {
                 "recovered"
             }
             Err(Interrupt::Close) => "closed",
+            Err(Interrupt::Ignored(_)) => "the sub-generator ignored a close",
         }
     }
     let log = Log::default();

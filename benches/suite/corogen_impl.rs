@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::pin::{Pin, pin};
 
+use corogen::BoxGenerator;
 use corogen::prelude::*;
 
 use crate::{Size, W4_YIELDS, consume, heap_bytes, w5_step};
@@ -66,6 +67,39 @@ fn chain(depth: u32) -> u64 {
 #[inline(never)]
 pub fn w3(depth: u32, n: u64) -> u64 {
     drive_sends(Box::pin(chain(depth)).as_mut(), n)
+}
+
+type Level = BoxGenerator<'static, u64, u64, u64>;
+
+/// `echo` again, so that W2's generator is not also used through `dyn` (which changes how
+/// its body is inlined into W2's loop).
+#[generator(yield = u64, send = u64)]
+fn echo_dyn() -> u64 {
+    let mut last = 0;
+    loop {
+        let v = yield_!(last);
+        if v == 0 {
+            return last;
+        }
+        last = v * v;
+    }
+}
+
+#[generator(yield = u64, send = u64)]
+fn dyn_chain(depth: u32) -> u64 {
+    let below: Level = if depth <= 1 {
+        Box::pin(echo_dyn())
+    } else {
+        Box::pin(dyn_chain(depth - 1))
+    };
+    yield_from!(below)
+}
+
+/// W3 through `dyn`: the same chain, each level a `BoxGenerator` (a `dyn Generator`), as
+/// recursion with changing types or a generator kept in a struct needs.
+#[inline(never)]
+pub fn w3_dyn(depth: u32, n: u64) -> u64 {
+    drive_sends(Box::pin(dyn_chain(depth)).as_mut(), n)
 }
 
 #[generator(yield = u64)]

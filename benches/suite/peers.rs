@@ -90,6 +90,12 @@ fn main() {
                 s.name
             );
         }
+        if s.name == "corogen" {
+            for depth in DEPTHS {
+                let dyn_chain = corogen_impl::w3_dyn(depth, 100);
+                assert_eq!(dyn_chain, w2_expected(100), "corogen w3dyn {depth}");
+            }
+        }
         assert_eq!((s.w4)(), w4_expected(), "{} w4", s.name);
         assert_eq!((s.w5)(1000), w5_expected(1000), "{} w5", s.name);
         for size in (s.sizes)() {
@@ -106,7 +112,8 @@ fn main() {
     divan::main();
 }
 
-/// `PEERS_ONLY="SYSTEM WORKLOAD N"` runs one workload once (`w1`, `w2`, `w3/DEPTH`, `w4`,
+/// `PEERS_ONLY="SYSTEM WORKLOAD N"` runs one workload once (`w1`, `w2`, `w3/DEPTH`,
+/// `w3dyn/DEPTH` (corogen only), `w4`,
 /// `w5`; `N` resumes, W4 always 10,000 × 100; `w4setup`: W4's untimed part only) and exits: what `benches/instructions.py` runs
 /// under callgrind to count instructions per resume.
 fn run_only(spec: &str) {
@@ -121,6 +128,9 @@ fn run_only(spec: &str) {
         .unwrap_or_else(|| panic!("no system {system}"));
     let result = match workload.split_once('/') {
         Some(("w3", depth)) => (s.w3)(depth.parse().expect("a depth"), n),
+        Some(("w3dyn", depth)) if system == "corogen" => {
+            corogen_impl::w3_dyn(depth.parse().expect("a depth"), n)
+        }
         _ => match workload {
             "w1" => (s.w1)(n),
             "w2" => (s.w2)(n),
@@ -169,6 +179,15 @@ macro_rules! workloads {
                     $m::w3(black_box(depth), black_box(N3))
                 }
             )*
+        }
+
+        /// W3 through `dyn`: corogen's W3 chain with a `BoxGenerator` at every level.
+        mod w3_delegation_dyn {
+            use super::*;
+            #[divan::bench(args = DEPTHS, sample_count = 40)]
+            fn corogen(depth: u32) -> u64 {
+                corogen_impl::w3_dyn(black_box(depth), black_box(N3))
+            }
         }
 
         /// W4 many: 10,000 coroutines yielding 100 times each, round-robin through a

@@ -2,30 +2,34 @@
 //! `Scheduler`; the I/O task that polls the OS when its turn comes (Beazley's `io_task`).
 
 use core::any::Any;
-use core::convert::Infallible;
 use core::future::Future;
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::RawFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use super::budget;
+use super::current::{Entered, Shared, Woken};
+use super::notify::{self, Notify};
 use super::selector::{Interest, Keeper, Selector};
+use super::sys::Coroutine;
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
-use super::timer::{TimerKey, Timers};
-use crate::{Gen, Generator};
+use super::timer::{Alarm, TimerKey, Timers};
+use crate::Gen;
 
 /// What a task that is not ready waits for.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 enum Blocked {
     #[default]
     No,
     Sleep(TimerKey),
     Io(RawFd, Interest),
     Join(TaskId),
+    Notify(Notify),
 }
 
 /// A task in the table, with what it is sent on its next turn: what every turn touches.
@@ -39,6 +43,16 @@ struct Entry {
 struct Waits {
     blocked: Blocked,
     joiners: Vec<TaskId>,
+    /// The deadlines of the timeouts the task is in, outermost first.
+    deadlines: Vec<Deadline>,
+}
+
+/// The deadline of a timeout ([`exec::timeout`](super::timeout())).
+#[derive(Clone, Copy)]
+struct Deadline {
+    key: TimerKey,
+    /// It passed while the task was ready: the task is told at its next wait.
+    passed: bool,
 }
 
 /// How a task ended, as its exit hook and its joiners see it: `Ok(())` if it returned.
@@ -77,7 +91,17 @@ pub struct Scheduler {
     io_task: Option<TaskId>,
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
+    fired: Vec<(TimerKey, Alarm)>,
+    /// The task whose end cancels the others ([`exec::run`](super::run)).
+    main: Option<TaskId>,
+    main_ended: bool,
+    /// How many deadlines have passed that their tasks have not been told of.
+    untold: usize,
     poll_failures: PollFailures,
+    /// What plain methods ask of this scheduler during a turn.
+    shared: Rc<Shared>,
+    notified: Vec<Woken>,
+    cancels: Vec<TaskId>,
 }
 
 impl Default for Scheduler {
@@ -97,19 +121,30 @@ impl Scheduler {
             io_task: None,
             on_exit: None,
             woken: Vec::new(),
+            fired: Vec::new(),
+            main: None,
+            main_ended: false,
+            untold: 0,
             poll_failures: PollFailures::default(),
+            shared: Rc::default(),
+            notified: Vec::new(),
+            cancels: Vec::new(),
         }
     }
 
     /// Adds a task that runs `coroutine` (Beazley's `add_task`) and schedules it.
-    pub fn spawn<G>(&mut self, coroutine: G) -> JoinHandle<G::Return>
-    where
-        G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
-        G::Return: 'static,
-    {
+    pub fn spawn<G: Coroutine>(&mut self, coroutine: G) -> JoinHandle<G::Return> {
         let slot = Slot::default();
         let id = self.add_task(NewTask::new(coroutine, slot.clone()));
         JoinHandle { id, slot }
+    }
+
+    /// Adds the main task of [`exec::run`](super::run): when it ends, every other task is
+    /// cancelled.
+    pub(crate) fn spawn_main<G: Coroutine>(&mut self, coroutine: G) -> JoinHandle<G::Return> {
+        let handle = self.spawn(coroutine);
+        self.main = Some(handle.id);
+        handle
     }
 
     /// Calls `hook` with the id of every task that ends, and how it ended, as it is removed
@@ -135,8 +170,15 @@ impl Scheduler {
     /// If the OS poller fails five times in a row (a failed wait is retried on the I/O task's
     /// next turn, after a pause of 1, 2, 4, then 8 ms). The tasks stay in the scheduler: `run`
     /// may be called again, and dropping the scheduler closes them.
+    ///
+    /// # Panics
+    /// If it is called from a task of a scheduler running on this thread: the running
+    /// scheduler's other tasks could not run until this one returned (start the coroutine as
+    /// a task with [`sys::spawn`](super::sys::spawn) instead).
     pub fn run(&mut self) -> io::Result<()> {
+        let _entered = Entered::new(&self.shared);
         let _current = self.selector.enter();
+        self.settle();
         while let Some(id) = self.ready.pop_front() {
             self.run_once(id);
             if let Some(error) = self.poll_failures.fatal.take() {
@@ -151,14 +193,69 @@ impl Scheduler {
         let Some(entry) = self.tasks.get_mut(id) else {
             return; // killed while it was ready
         };
-        let reply = Reply(core::mem::take(&mut entry.reply));
-        let task = &mut entry.task;
+        let mut reply = Reply(core::mem::take(&mut entry.reply));
         budget::refill();
-        match catch_unwind(AssertUnwindSafe(|| task.run(reply))) {
-            Ok(Run::SysCall(call)) => self.dispatch(id, call),
-            Ok(Run::Returned) => self.exit(id, Ok(())),
-            Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+        loop {
+            let Some(entry) = self.tasks.get_mut(id) else {
+                return;
+            };
+            let task = &mut entry.task;
+            let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
+            // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
+            self.settle();
+            match ran {
+                // `sys::create_task`: the task goes on in the same turn.
+                Ok(Run::SysCall(SysCall(Request::CreateTask(new)))) => {
+                    reply = Reply(Answer::TaskId(self.add_task(new)));
+                    continue;
+                }
+                Ok(Run::SysCall(call)) => self.dispatch(id, call),
+                Ok(Run::Returned) => self.exit(id, Ok(())),
+                Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
+                Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+            }
+            break;
         }
+        self.settle();
+        if self.main_ended {
+            self.main_ended = false;
+            self.cancel_all();
+        }
+    }
+
+    /// Cancels every task (asyncio.run's end, once the main task has ended).
+    fn cancel_all(&mut self) {
+        for id in self.tasks.ids() {
+            let _ = self.cancel(id, None);
+        }
+    }
+
+    /// Carries out the wake-ups and cancellations that plain methods asked for.
+    #[inline]
+    fn settle(&mut self) {
+        while self.shared.is_dirty() {
+            self.settle_cold();
+        }
+    }
+
+    #[cold]
+    fn settle_cold(&mut self) {
+        let (mut notified, mut cancels) = (
+            core::mem::take(&mut self.notified),
+            core::mem::take(&mut self.cancels),
+        );
+        self.shared.take(&mut notified, &mut cancels);
+        for woken in notified.drain(..) {
+            if self.tasks.contains(woken.task) {
+                self.wake(woken.task, Answer::Notified(woken.pass_on));
+            } else if let Some(notify) = woken.pass_on {
+                notify.notify_one();
+            }
+        }
+        for id in cancels.drain(..) {
+            let _ = self.cancel(id, None);
+        }
+        (self.notified, self.cancels) = (notified, cancels);
     }
 
     pub(crate) fn add_task(&mut self, new: NewTask) -> TaskId {
@@ -181,10 +278,17 @@ impl Scheduler {
 
     /// Removes an ended task, closes what is left of it, and wakes its joiners.
     fn exit(&mut self, id: TaskId, how: Exit) {
-        let Some((entry, waits)) = self.tasks.remove(id) else {
+        let Some((mut entry, waits)) = self.tasks.remove(id) else {
             return;
         };
         self.unblock(id, waits.blocked);
+        pass_on(&mut entry.reply);
+        for deadline in waits.deadlines {
+            match deadline.passed {
+                true => self.untold -= 1,
+                false => self.timers.cancel(deadline.key),
+            }
+        }
         if let Err(why) = &how {
             entry.task.end(why.clone());
         }
@@ -194,6 +298,7 @@ impl Scheduler {
         if self.io_task == Some(id) {
             self.io_task = None;
         }
+        self.main_ended |= self.main == Some(id);
         if let Some(hook) = self.on_exit.as_mut() {
             hook(id, &how);
         }
@@ -202,6 +307,7 @@ impl Scheduler {
     /// Ends whatever task `id` waits for, without waking it.
     fn unblock(&mut self, id: TaskId, blocked: Blocked) {
         match blocked {
+            Blocked::Notify(notify) => notify.unpark(id),
             Blocked::No => {}
             Blocked::Sleep(key) => self.timers.cancel(key),
             Blocked::Io(fd, interest) => self.selector.cancel(fd, interest),
@@ -238,6 +344,45 @@ impl Scheduler {
         Ok(())
     }
 
+    /// Asks task `target` to stop (asyncio's `Task.cancel`), for task `by` (if a task asks):
+    /// what it waits for is unregistered, and its next turn cancels it at its innermost level
+    /// ([`Answer::Cancel`]); a task that asks for itself is cancelled at the system call that
+    /// asks. A wake-up it was given but has not seen is passed on.
+    pub(crate) fn cancel(&mut self, target: TaskId, by: Option<TaskId>) -> Result<(), TaskEnded> {
+        let Some(waits) = self.tasks.cold_mut(target) else {
+            return Err(TaskEnded::Unknown);
+        };
+        if Some(target) == by || self.io_task == Some(target) {
+            return Ok(());
+        }
+        let blocked = core::mem::take(&mut waits.blocked);
+        let was_blocked = !matches!(blocked, Blocked::No);
+        self.unblock(target, blocked);
+        if was_blocked {
+            self.schedule(target, Answer::Cancel);
+        } else if let Some(entry) = self.tasks.get_mut(target) {
+            // Ready: what it was to be sent is replaced.
+            pass_on(&mut entry.reply);
+            entry.reply = Answer::Cancel;
+        }
+        Ok(())
+    }
+
+    /// Parks task `id` on `notify`, or lets it go on at once if a permit is stored.
+    pub(crate) fn wait_notify(&mut self, id: TaskId, notify: Notify) {
+        if notify.is_remote() {
+            // A wake-up that another thread left before this wait.
+            notify::deliver_remote(&self.shared);
+            self.settle();
+            self.ensure_io_task();
+        }
+        if notify.take_permit() {
+            return self.schedule(id, Answer::Notified(None));
+        }
+        notify.park(id, &self.shared);
+        self.block(id, Blocked::Notify(notify));
+    }
+
     /// Makes task `id` wait for task `target` to end.
     pub(crate) fn join(&mut self, id: TaskId, target: TaskId) {
         let target = self.tasks.placed(target).filter(|&target| target != id);
@@ -252,8 +397,69 @@ impl Scheduler {
 
     pub(crate) fn sleep(&mut self, id: TaskId, deadline: Instant) {
         self.ensure_io_task();
-        let key = self.timers.add(deadline, id);
+        let key = self.timers.add(deadline, Alarm::Wake(id));
         self.block(id, Blocked::Sleep(key));
+    }
+
+    /// Starts a timeout of task `id` that ends at `at`, and answers with its key.
+    pub(crate) fn set_deadline(&mut self, id: TaskId, at: Instant) {
+        self.ensure_io_task();
+        let key = self.timers.add(at, Alarm::Deadline(id));
+        if let Some(waits) = self.tasks.cold_mut(id) {
+            waits.deadlines.push(Deadline { key, passed: false });
+        }
+        self.schedule(id, Answer::Deadline(key));
+    }
+
+    /// Ends the timeout `key` of task `id` (its coroutine finished first).
+    pub(crate) fn disarm(&mut self, id: TaskId, key: TimerKey) {
+        if let Some(waits) = self.tasks.cold_mut(id)
+            && let Some(at) = waits.deadlines.iter().position(|d| d.key == key)
+        {
+            match waits.deadlines.remove(at).passed {
+                true => self.untold -= 1,
+                false => self.timers.cancel(key),
+            }
+        }
+        self.schedule(id, Answer::Nothing);
+    }
+
+    /// The deadline `key` of task `id` has passed: a task that waits is told at once (its wait
+    /// ends), a ready one at its next wait.
+    fn deadline_passed(&mut self, id: TaskId, key: TimerKey) {
+        let Some(waits) = self.tasks.cold_mut(id) else {
+            return;
+        };
+        let Some(at) = waits.deadlines.iter().position(|d| d.key == key) else {
+            return;
+        };
+        if let Blocked::No = waits.blocked {
+            waits.deadlines[at].passed = true;
+            self.untold += 1;
+            return;
+        }
+        waits.deadlines.remove(at);
+        let blocked = core::mem::take(&mut waits.blocked);
+        self.unblock(id, blocked);
+        self.schedule(id, Answer::TimedOut(key));
+    }
+
+    /// Tells task `id`, about to wait, of a deadline that passed while it was ready, instead of
+    /// letting it wait: whether it had one.
+    pub(crate) fn tell_deadline(&mut self, id: TaskId) -> bool {
+        if self.untold == 0 {
+            return false;
+        }
+        let Some(waits) = self.tasks.cold_mut(id) else {
+            return false;
+        };
+        let Some(at) = waits.deadlines.iter().position(|d| d.passed) else {
+            return false;
+        };
+        let key = waits.deadlines.remove(at).key;
+        self.untold -= 1;
+        self.schedule(id, Answer::TimedOut(key));
+        true
     }
 
     pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest, keeper: Keeper) {
@@ -291,7 +497,7 @@ impl Scheduler {
             Some(Duration::ZERO)
         } else if let Some(deadline) = self.timers.next_deadline() {
             Some(deadline.saturating_duration_since(now))
-        } else if self.selector.is_empty() {
+        } else if self.selector.is_empty() && self.shared.remote_waiters() == 0 {
             // Nothing can wake the tasks left: they wait for one another.
             return self.schedule(io, Answer::Alone(true));
         } else {
@@ -302,14 +508,21 @@ impl Scheduler {
         if let Some(pause) = self.poll_failures.record(waited) {
             std::thread::sleep(pause);
         }
+        notify::deliver_remote(&self.shared);
+        self.settle();
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
-        self.timers.expire(Instant::now(), &mut woken);
-        for id in woken.drain(..) {
-            self.wake(id, Answer::Nothing);
-        }
         self.woken = woken;
+        let mut fired = std::mem::take(&mut self.fired);
+        self.timers.expire(Instant::now(), &mut fired);
+        for (key, alarm) in fired.drain(..) {
+            match alarm {
+                Alarm::Wake(id) => self.wake(id, Answer::Nothing),
+                Alarm::Deadline(id) => self.deadline_passed(id, key),
+            }
+        }
+        self.fired = fired;
         self.schedule(io, Answer::Alone(false));
     }
 }
@@ -361,6 +574,13 @@ fn io_task() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
             }
         }
     })
+}
+
+/// Passes on a `notify_one` wake-up that a task was to be sent but will not see.
+fn pass_on(reply: &mut Answer) {
+    if let Answer::Notified(Some(notify)) = core::mem::take(reply) {
+        notify.notify_one();
+    }
 }
 
 /// The message of a panic's payload.

@@ -101,18 +101,27 @@ impl Rewriter {
                 self.yield_ty.as_ref(),
                 |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
             ),
-            // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type. `Raise`,
-            // called where the value is, reports a wrong one there.
+            // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type. The probe
+            // picks the kind of `Interrupt` a bare `Interrupt::Close` is; `Raise`, called
+            // where the value is, reports a wrong one there.
             Point::Raise => {
+                let probe = Ident::new("__corogen_raised", Span::mixed_site());
                 let at = value.span();
                 let e = respan(self.types[2].clone(), at);
                 let name = Ident::new("__corogen_error", Span::mixed_site().located_at(at));
                 let error =
                     quote_spanned!(at=> <_ as ::corogen::Raise<#e>>::__into_interrupt(#name));
-                quote_spanned!(span=> {
-                    let #name = #value;
-                    match #private::Co::raise(#co, #error).await {}
-                })
+                // The probe is gone before the await, so it never makes the body `!Sync`.
+                quote_spanned! {span=> {
+                    #[allow(unused_imports)]
+                    use #private::{RaiseAnything as _, RaiseInterrupt as _, RaiseWide as _};
+                    match {
+                        let #probe = #private::RaiseProbe::new(#value);
+                        let #name = (&&&#probe).__raisable();
+                        #private::Co::raise(#co, #error)
+                    }
+                    .await {}
+                }}
             }
             Point::YieldFrom | Point::TryYieldFrom => {
                 let catch = matches!(point, Point::TryYieldFrom);

@@ -19,6 +19,7 @@ fn outer() -> u32 {
             Err(_) => 3,
         },
         Err(Interrupt::Close) => 4,
+        Err(Interrupt::Ignored(_)) => 5,
     }
 }
 
