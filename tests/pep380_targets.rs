@@ -225,7 +225,8 @@ fn boxed_chain(depth: u32, log: Log) -> u64 {
     yield_from!(below) + 1
 }
 
-const DEEP: u32 = 100_000;
+/// Deep enough to overflow a recursive resume; shallow under Miri, which is slow.
+const DEEP: u32 = if cfg!(miri) { 40 } else { 100_000 };
 
 /// Runs `f` on a thread with a small stack: a chain that recursed per level would overflow it.
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {

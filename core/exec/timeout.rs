@@ -149,7 +149,7 @@ where
                     // The task is cancelled: the coroutine is, first.
                     Err(Interrupt::Throw(_)) => Reply(Answer::Cancel),
                     // The task is killed: the coroutine is dropped with this generator.
-                    Err(Interrupt::Close) => match co.raise(Interrupt::Close).await {},
+                    Err(Interrupt::Close) => match co.raise(Interrupt::<E>::Close).await {},
                 },
                 FrameStep::Return(value) => {
                     calls.0.pop();
