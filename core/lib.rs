@@ -189,7 +189,7 @@
 //! #[generator(yield = u32, throw = ParseIntError)]
 //! fn raised(words: Vec<&'static str>) {
 //!     for word in words {
-//!         let n = match word.parse() {
+//!         let n = match word.parse::<u32>() {
 //!             Ok(n) => n,
 //!             Err(e) => raise_!(e),
 //!         };
