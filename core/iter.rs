@@ -114,7 +114,7 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
     }
 }
 
-/// A [`BoxGenerator`](crate::BoxGenerator) iterates like a pinned generator, whatever is in
+/// A [`BoxGenerator`] iterates like a pinned generator, whatever is in
 /// it: so a hand-written [`Generator`] iterates once [`boxed`](Generator::boxed).
 ///
 /// ```
