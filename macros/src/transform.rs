@@ -138,11 +138,14 @@ impl Rewriter {
                 );
                 quote_spanned! {span=> {
                     #[allow(unused_imports)]
-                    use #private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+                    use #private::{
+                        ViaAnything as _, ViaGenerator as _, ViaIterator as _,
+                        ViaOtherGenerator as _,
+                    };
                     // The probe is gone before the await, so it never makes the body `!Sync`.
                     let (#checked, #target) = {
                         let #probe = #private::Probe::new(#co, #value);
-                        (&&#probe).__delegate()
+                        (&&&#probe).__delegate()
                     };
                     #check;
                     #private::Co::delegate::<_, #catch>(#co, #target).await
