@@ -52,6 +52,7 @@
 mod budget;
 mod cancel;
 mod current;
+mod group;
 pub mod net;
 mod notify;
 mod scheduler;
@@ -64,6 +65,7 @@ mod timeout;
 mod timer;
 
 pub use cancel::{Cancellable, Cancelled};
+pub use group::{AsCompleted, Completed, Failed, TaskGroup, as_completed, gather, try_gather};
 pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};
