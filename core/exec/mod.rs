@@ -53,6 +53,7 @@ mod budget;
 pub mod net;
 mod scheduler;
 mod selector;
+pub mod sync;
 pub mod sys;
 mod syscall;
 mod table;

@@ -1,0 +1,4 @@
+//! Synchronisation between tasks (work in progress).
+#![allow(dead_code)]
+
+mod waiters;
