@@ -72,6 +72,8 @@ mod lec32;
 mod lec33;
 #[path = "lec34_recursive_permutations.rs"]
 mod lec34;
+#[path = "lec40_async_iterator_generator_with.rs"]
+mod lec40;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -110,6 +112,7 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("32", "a running mean that returns its result when sent None", lec32::main),
     ("33", "yield_from! passes yields, sends, throws and the return value", lec33::main),
     ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
+    ("40", "an async iterator, an async generator and an async context manager as coroutines", lec40::main),
 ];
 
 fn main() {
