@@ -50,7 +50,10 @@
 #![cfg(unix)]
 
 mod budget;
+mod cancel;
+mod current;
 pub mod net;
+mod notify;
 mod scheduler;
 mod selector;
 pub mod sync;
@@ -60,6 +63,8 @@ mod table;
 mod task;
 mod timer;
 
+pub use cancel::{Cancellable, Cancelled};
+pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};
 pub use task::{JoinHandle, TaskEnded, TaskId};
