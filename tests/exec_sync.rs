@@ -7,8 +7,8 @@ mod common;
 
 use common::Log;
 use corogen::exec::sync::{
-    Barrier, BrokenBarrier, Condition, Event, Lock, Queue, QueueEmpty, QueueFull, ReleasedTooOften,
-    Semaphore, TaskDoneTooOften,
+    Barrier, BrokenBarrier, Condition, Event, Lock, Queue, QueueEmpty, QueueFull, Semaphore,
+    TaskDoneTooOften,
 };
 use corogen::exec::{self, Reply, SysCall, TaskEnded, sys};
 use corogen::prelude::*;
