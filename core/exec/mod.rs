@@ -61,6 +61,7 @@ pub mod sys;
 mod syscall;
 mod table;
 mod task;
+mod timeout;
 mod timer;
 
 pub use cancel::{Cancellable, Cancelled};
@@ -68,6 +69,7 @@ pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};
 pub use task::{JoinHandle, TaskEnded, TaskId};
+pub use timeout::{TimedOut, timeout, timeout_at};
 
 use sys::Coroutine;
 
