@@ -92,6 +92,9 @@ pub struct Scheduler {
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
     fired: Vec<(TimerKey, Alarm)>,
+    /// The task whose end cancels the others ([`exec::run`](super::run)).
+    main: Option<TaskId>,
+    main_ended: bool,
     /// How many deadlines have passed that their tasks have not been told of.
     untold: usize,
     poll_failures: PollFailures,
@@ -119,6 +122,8 @@ impl Scheduler {
             on_exit: None,
             woken: Vec::new(),
             fired: Vec::new(),
+            main: None,
+            main_ended: false,
             untold: 0,
             poll_failures: PollFailures::default(),
             shared: Rc::default(),
@@ -132,6 +137,14 @@ impl Scheduler {
         let slot = Slot::default();
         let id = self.add_task(NewTask::new(coroutine, slot.clone()));
         JoinHandle { id, slot }
+    }
+
+    /// Adds the main task of [`exec::run`](super::run): when it ends, every other task is
+    /// cancelled.
+    pub(crate) fn spawn_main<G: Coroutine>(&mut self, coroutine: G) -> JoinHandle<G::Return> {
+        let handle = self.spawn(coroutine);
+        self.main = Some(handle.id);
+        handle
     }
 
     /// Calls `hook` with the id of every task that ends, and how it ended, as it is removed
@@ -180,19 +193,41 @@ impl Scheduler {
         let Some(entry) = self.tasks.get_mut(id) else {
             return; // killed while it was ready
         };
-        let reply = Reply(core::mem::take(&mut entry.reply));
-        let task = &mut entry.task;
+        let mut reply = Reply(core::mem::take(&mut entry.reply));
         budget::refill();
-        let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
-        // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
-        self.settle();
-        match ran {
-            Ok(Run::SysCall(call)) => self.dispatch(id, call),
-            Ok(Run::Returned) => self.exit(id, Ok(())),
-            Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
-            Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+        loop {
+            let Some(entry) = self.tasks.get_mut(id) else {
+                return;
+            };
+            let task = &mut entry.task;
+            let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
+            // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
+            self.settle();
+            match ran {
+                // `sys::create_task`: the task goes on in the same turn.
+                Ok(Run::SysCall(SysCall(Request::CreateTask(new)))) => {
+                    reply = Reply(Answer::TaskId(self.add_task(new)));
+                    continue;
+                }
+                Ok(Run::SysCall(call)) => self.dispatch(id, call),
+                Ok(Run::Returned) => self.exit(id, Ok(())),
+                Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
+                Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+            }
+            break;
         }
         self.settle();
+        if self.main_ended {
+            self.main_ended = false;
+            self.cancel_all();
+        }
+    }
+
+    /// Cancels every task (asyncio.run's end, once the main task has ended).
+    fn cancel_all(&mut self) {
+        for id in self.tasks.ids() {
+            let _ = self.cancel(id, None);
+        }
     }
 
     /// Carries out the wake-ups and cancellations that plain methods asked for.
@@ -263,6 +298,7 @@ impl Scheduler {
         if self.io_task == Some(id) {
             self.io_task = None;
         }
+        self.main_ended |= self.main == Some(id);
         if let Some(hook) = self.on_exit.as_mut() {
             hook(id, &how);
         }

@@ -27,6 +27,8 @@ pub(crate) enum Request {
     Pause,
     TaskId,
     Spawn(NewTask),
+    /// Start a task, and go on in the same turn (asyncio's `create_task`).
+    CreateTask(NewTask),
     Kill(TaskId),
     /// Ask task `TaskId` to stop: cancellation reaches it at its next turn.
     Cancel(TaskId),
@@ -85,6 +87,7 @@ impl fmt::Debug for SysCall {
             Request::Pause => "Pause",
             Request::TaskId => "TaskId",
             Request::Spawn(_) => "Spawn",
+            Request::CreateTask(_) => "CreateTask",
             Request::Kill(_) => "Kill",
             Request::Cancel(_) => "Cancel",
             Request::Wait(_) => "Wait",
@@ -155,6 +158,7 @@ impl Scheduler {
             Request::Disarm(key) => self.disarm(id, key),
             Request::PollIo => self.poll_io(id),
             Request::Call(_) => unreachable!("a task runs its own calls"),
+            Request::CreateTask(_) => unreachable!("the scheduler's turn carries it out"),
         }
     }
 }
