@@ -77,7 +77,33 @@ fn main() {
     if std::env::var_os("EXEC_ALLOCS").is_some() {
         return allocations_report();
     }
+    if let Ok(only) = std::env::var("EXEC_ONLY") {
+        return run_only(&only);
+    }
     divan::main();
+}
+
+/// `EXEC_ONLY="SIDE WORKLOAD N"` (e.g. `corogen ping_pong 100000`) runs one workload once,
+/// outside divan, for a profiler (`valgrind --tool=callgrind`): instruction counts are
+/// repeatable where timings are not.
+fn run_only(only: &str) {
+    let words: Vec<&str> = only.split_whitespace().collect();
+    let [side, workload, n] = words[..] else {
+        panic!("EXEC_ONLY is \"SIDE WORKLOAD N\", not {only:?}");
+    };
+    let n: u32 = n.parse().expect("N is a number");
+    let done = match (side, workload) {
+        ("corogen", "ping_pong") => corogen_side::ping_pong(n) > 0,
+        ("corogen", "notify_wake") => corogen_side::notify_wake(n) == n,
+        ("corogen", "spawn_gather") => corogen_side::spawn_gather(n) > 0,
+        ("corogen", "timeout_short_waits") => corogen_side::timeout_short_waits(n) == n,
+        ("tokio", "ping_pong") => tokio_side::ping_pong(n) > 0,
+        ("tokio", "notify_wake") => tokio_side::notify_wake(n) == n,
+        ("tokio", "spawn_gather") => tokio_side::spawn_gather(n) > 0,
+        ("tokio", "timeout_short_waits") => tokio_side::timeout_short_waits(n) == n,
+        _ => panic!("no such side and workload: {side} {workload}"),
+    };
+    assert!(done);
 }
 
 /// The corogen side of every workload.

@@ -206,8 +206,7 @@ impl Barrier {
                 let arrival = state.borrow_mut().cycle.arrive()?;
                 match arrival {
                     Arrival::Blocked => {
-                        co.delegate::<_, false>(park(state, State::waiters, State::cancelled))
-                            .await;
+                        park!(co, state, State::waiters, State::cancelled);
                     }
                     Arrival::Releases(index) => {
                         let _arrived = Arrived(state);
@@ -219,8 +218,7 @@ impl Barrier {
             };
             let _arrived = Arrived(state);
             loop {
-                co.delegate::<_, false>(park(state, State::waiters, State::cancelled))
-                    .await;
+                park!(co, state, State::waiters, State::cancelled);
                 if let Some(released) = state.borrow().cycle.released() {
                     return released.map(|()| index);
                 }

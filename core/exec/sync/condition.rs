@@ -119,8 +119,7 @@ impl Condition {
         );
         super::coroutine(move |co| async move {
             drop(guard); // released: the lock's next waiter is woken
-            co.delegate::<_, false>(park(&*self.state, State::waiters, State::cancelled))
-                .await;
+            park!(co, &*self.state, State::waiters, State::cancelled);
             co.delegate::<_, false>(self.lock.lock()).await
         })
     }

@@ -95,8 +95,7 @@ impl Event {
             if self.is_set() {
                 return;
             }
-            co.delegate::<_, false>(park(&*self.state, State::waiters, State::cancelled))
-                .await;
+            park!(co, &*self.state, State::waiters, State::cancelled);
         })
     }
 

@@ -106,8 +106,7 @@ impl Lock {
             if let Some(guard) = self.try_lock() {
                 return guard;
             }
-            co.delegate::<_, false>(park(&*self.state, State::waiters, State::cancelled))
-                .await;
+            park!(co, &*self.state, State::waiters, State::cancelled);
             let mut state = self.state.borrow_mut();
             debug_assert!(!state.locked, "a woken waiter finds the lock free");
             state.locked = true;

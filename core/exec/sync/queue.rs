@@ -198,8 +198,7 @@ impl<T> Queue<T> {
         super::coroutine(move |co| async move {
             while self.full() {
                 let putters = State::putters;
-                let waiting = park(&*self.state, putters, State::putter_cancelled);
-                co.delegate::<_, false>(waiting).await;
+                park!(co, &*self.state, putters, State::putter_cancelled);
             }
             if self.put_nowait(item).is_err() {
                 unreachable!("the queue has room: no other task ran since the check")
@@ -217,8 +216,7 @@ impl<T> Queue<T> {
                     return item;
                 }
                 let getters = State::getters;
-                let waiting = park(&*self.state, getters, State::getter_cancelled);
-                co.delegate::<_, false>(waiting).await;
+                park!(co, &*self.state, getters, State::getter_cancelled);
             }
         })
     }
@@ -250,8 +248,7 @@ impl<T> Queue<T> {
         super::coroutine(move |co| async move {
             if self.unfinished() > 0 {
                 let joiners = State::joiners;
-                let waiting = park(&*self.state, joiners, State::joiner_cancelled);
-                co.delegate::<_, false>(waiting).await;
+                park!(co, &*self.state, joiners, State::joiner_cancelled);
             }
         })
     }

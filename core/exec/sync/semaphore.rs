@@ -154,8 +154,7 @@ impl Semaphore {
             if let Some(permit) = self.try_acquire() {
                 return permit;
             }
-            co.delegate::<_, false>(park(&*self.state, State::waiters, State::cancelled))
-                .await;
+            park!(co, &*self.state, State::waiters, State::cancelled);
             // More permits may have been given back since: wake the next waiter for them.
             self.state.borrow_mut().wake_up_next();
             Permit { semaphore: self }
