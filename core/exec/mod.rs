@@ -104,6 +104,7 @@ pub mod net;
 mod notify;
 mod scheduler;
 mod selector;
+pub mod sync;
 pub mod sys;
 mod syscall;
 mod table;
