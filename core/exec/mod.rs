@@ -39,7 +39,7 @@
 //! | [`sys`] | the system calls, as generators to delegate to |
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
 //! | `timer` | sleeping tasks by deadline |
-//! | [`net`] | TCP sockets that own their registration in the poller and wait through the scheduler |
+//! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults
