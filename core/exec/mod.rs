@@ -40,6 +40,7 @@
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
 //! | `timer` | sleeping tasks by deadline |
 //! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
+//! | [`process`] | child processes: non-blocking pipes and a pidfd in the poller (Linux) |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults
@@ -51,6 +52,8 @@
 
 mod budget;
 pub mod net;
+#[cfg(target_os = "linux")]
+pub mod process;
 mod scheduler;
 mod selector;
 pub mod sys;
