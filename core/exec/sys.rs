@@ -314,7 +314,9 @@ fn wait_io<'a, F: AsFd + ?Sized>(
 /// pending connection, end of file or an error (Beazley's `ReadWait`).
 ///
 /// # Errors
-/// If the OS poller refuses the file descriptor, or another task already waits to read it.
+/// If the OS poller refuses the file descriptor, or another task already waits to read it; a
+/// regular file or a directory is refused with `InvalidInput` (they cannot be polled: their
+/// reads never wait).
 ///
 /// ```
 /// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};
