@@ -51,7 +51,10 @@
 #![cfg(unix)]
 
 mod budget;
+mod cancel;
+mod current;
 pub mod net;
+mod notify;
 #[cfg(target_os = "linux")]
 pub mod process;
 mod scheduler;
@@ -62,6 +65,8 @@ mod table;
 mod task;
 mod timer;
 
+pub use cancel::{Cancellable, Cancelled};
+pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};
 pub use task::{JoinHandle, TaskEnded, TaskId};

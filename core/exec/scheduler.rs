@@ -2,30 +2,34 @@
 //! `Scheduler`; the I/O task that polls the OS when its turn comes (Beazley's `io_task`).
 
 use core::any::Any;
-use core::convert::Infallible;
 use core::future::Future;
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::RawFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use super::budget;
+use super::current::{Entered, Shared, Woken};
+use super::notify::{self, Notify};
 use super::selector::{Interest, Keeper, Selector};
+use super::sys::Coroutine;
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
 use super::timer::{TimerKey, Timers};
-use crate::{Gen, Generator};
+use crate::Gen;
 
 /// What a task that is not ready waits for.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 enum Blocked {
     #[default]
     No,
     Sleep(TimerKey),
     Io(RawFd, Interest),
     Join(TaskId),
+    Notify(Notify),
 }
 
 /// A task in the table, with what it is sent on its next turn: what every turn touches.
@@ -78,6 +82,10 @@ pub struct Scheduler {
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
     poll_failures: PollFailures,
+    /// What plain methods ask of this scheduler during a turn.
+    shared: Rc<Shared>,
+    notified: Vec<Woken>,
+    cancels: Vec<TaskId>,
 }
 
 impl Default for Scheduler {
@@ -98,15 +106,14 @@ impl Scheduler {
             on_exit: None,
             woken: Vec::new(),
             poll_failures: PollFailures::default(),
+            shared: Rc::default(),
+            notified: Vec::new(),
+            cancels: Vec::new(),
         }
     }
 
     /// Adds a task that runs `coroutine` (Beazley's `add_task`) and schedules it.
-    pub fn spawn<G>(&mut self, coroutine: G) -> JoinHandle<G::Return>
-    where
-        G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
-        G::Return: 'static,
-    {
+    pub fn spawn<G: Coroutine>(&mut self, coroutine: G) -> JoinHandle<G::Return> {
         let slot = Slot::default();
         let id = self.add_task(NewTask::new(coroutine, slot.clone()));
         JoinHandle { id, slot }
@@ -135,8 +142,15 @@ impl Scheduler {
     /// If the OS poller fails five times in a row (a failed wait is retried on the I/O task's
     /// next turn, after a pause of 1, 2, 4, then 8 ms). The tasks stay in the scheduler: `run`
     /// may be called again, and dropping the scheduler closes them.
+    ///
+    /// # Panics
+    /// If it is called from a task of a scheduler running on this thread: the running
+    /// scheduler's other tasks could not run until this one returned (start the coroutine as
+    /// a task with [`sys::spawn`](super::sys::spawn) instead).
     pub fn run(&mut self) -> io::Result<()> {
+        let _entered = Entered::new(&self.shared);
         let _current = self.selector.enter();
+        self.settle();
         while let Some(id) = self.ready.pop_front() {
             self.run_once(id);
             if let Some(error) = self.poll_failures.fatal.take() {
@@ -154,11 +168,44 @@ impl Scheduler {
         let reply = Reply(core::mem::take(&mut entry.reply));
         let task = &mut entry.task;
         budget::refill();
-        match catch_unwind(AssertUnwindSafe(|| task.run(reply))) {
+        let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
+        // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
+        self.settle();
+        match ran {
             Ok(Run::SysCall(call)) => self.dispatch(id, call),
             Ok(Run::Returned) => self.exit(id, Ok(())),
+            Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
             Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
         }
+        self.settle();
+    }
+
+    /// Carries out the wake-ups and cancellations that plain methods asked for.
+    #[inline]
+    fn settle(&mut self) {
+        while self.shared.is_dirty() {
+            self.settle_cold();
+        }
+    }
+
+    #[cold]
+    fn settle_cold(&mut self) {
+        let (mut notified, mut cancels) = (
+            core::mem::take(&mut self.notified),
+            core::mem::take(&mut self.cancels),
+        );
+        self.shared.take(&mut notified, &mut cancels);
+        for woken in notified.drain(..) {
+            if self.tasks.contains(woken.task) {
+                self.wake(woken.task, Answer::Notified(woken.pass_on));
+            } else if let Some(notify) = woken.pass_on {
+                notify.notify_one();
+            }
+        }
+        for id in cancels.drain(..) {
+            let _ = self.cancel(id, None);
+        }
+        (self.notified, self.cancels) = (notified, cancels);
     }
 
     pub(crate) fn add_task(&mut self, new: NewTask) -> TaskId {
@@ -181,10 +228,11 @@ impl Scheduler {
 
     /// Removes an ended task, closes what is left of it, and wakes its joiners.
     fn exit(&mut self, id: TaskId, how: Exit) {
-        let Some((entry, waits)) = self.tasks.remove(id) else {
+        let Some((mut entry, waits)) = self.tasks.remove(id) else {
             return;
         };
         self.unblock(id, waits.blocked);
+        pass_on(&mut entry.reply);
         if let Err(why) = &how {
             entry.task.end(why.clone());
         }
@@ -202,6 +250,7 @@ impl Scheduler {
     /// Ends whatever task `id` waits for, without waking it.
     fn unblock(&mut self, id: TaskId, blocked: Blocked) {
         match blocked {
+            Blocked::Notify(notify) => notify.unpark(id),
             Blocked::No => {}
             Blocked::Sleep(key) => self.timers.cancel(key),
             Blocked::Io(fd, interest) => self.selector.cancel(fd, interest),
@@ -236,6 +285,45 @@ impl Scheduler {
             self.ensure_io_task();
         }
         Ok(())
+    }
+
+    /// Asks task `target` to stop (asyncio's `Task.cancel`), for task `by` (if a task asks):
+    /// what it waits for is unregistered, and its next turn cancels it at its innermost level
+    /// ([`Answer::Cancel`]); a task that asks for itself is cancelled at the system call that
+    /// asks. A wake-up it was given but has not seen is passed on.
+    pub(crate) fn cancel(&mut self, target: TaskId, by: Option<TaskId>) -> Result<(), TaskEnded> {
+        let Some(waits) = self.tasks.cold_mut(target) else {
+            return Err(TaskEnded::Unknown);
+        };
+        if Some(target) == by || self.io_task == Some(target) {
+            return Ok(());
+        }
+        let blocked = core::mem::take(&mut waits.blocked);
+        let was_blocked = !matches!(blocked, Blocked::No);
+        self.unblock(target, blocked);
+        if was_blocked {
+            self.schedule(target, Answer::Cancel);
+        } else if let Some(entry) = self.tasks.get_mut(target) {
+            // Ready: what it was to be sent is replaced.
+            pass_on(&mut entry.reply);
+            entry.reply = Answer::Cancel;
+        }
+        Ok(())
+    }
+
+    /// Parks task `id` on `notify`, or lets it go on at once if a permit is stored.
+    pub(crate) fn wait_notify(&mut self, id: TaskId, notify: Notify) {
+        if notify.is_remote() {
+            // A wake-up that another thread left before this wait.
+            notify::deliver_remote(&self.shared);
+            self.settle();
+            self.ensure_io_task();
+        }
+        if notify.take_permit() {
+            return self.schedule(id, Answer::Notified(None));
+        }
+        notify.park(id, &self.shared);
+        self.block(id, Blocked::Notify(notify));
     }
 
     /// Makes task `id` wait for task `target` to end.
@@ -291,7 +379,7 @@ impl Scheduler {
             Some(Duration::ZERO)
         } else if let Some(deadline) = self.timers.next_deadline() {
             Some(deadline.saturating_duration_since(now))
-        } else if self.selector.is_empty() {
+        } else if self.selector.is_empty() && self.shared.remote_waiters() == 0 {
             // Nothing can wake the tasks left: they wait for one another.
             return self.schedule(io, Answer::Alone(true));
         } else {
@@ -302,6 +390,8 @@ impl Scheduler {
         if let Some(pause) = self.poll_failures.record(waited) {
             std::thread::sleep(pause);
         }
+        notify::deliver_remote(&self.shared);
+        self.settle();
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
@@ -361,6 +451,13 @@ fn io_task() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
             }
         }
     })
+}
+
+/// Passes on a `notify_one` wake-up that a task was to be sent but will not see.
+fn pass_on(reply: &mut Answer) {
+    if let Answer::Notified(Some(notify)) = core::mem::take(reply) {
+        notify.notify_one();
+    }
 }
 
 /// The message of a panic's payload.

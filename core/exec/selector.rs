@@ -103,6 +103,18 @@ thread_local! {
     static CURRENT: RefCell<Option<Rc<LazyPoller>>> = const { RefCell::new(None) };
 }
 
+/// The poller of the scheduler running on this thread, made if need be: what a
+/// [`RemoteNotify`](super::RemoteNotify) wakes the scheduler through, from another thread.
+///
+/// # Errors
+/// If no scheduler runs on this thread, or its poller cannot be made.
+pub(crate) fn current_poller() -> io::Result<Arc<Poller>> {
+    CURRENT.with_borrow(|current| match current {
+        Some(poller) => poller.get().cloned(),
+        None => Err(io::Error::other("no scheduler runs on this thread")),
+    })
+}
+
 /// While it lives, a selector's poller is the thread's current one; dropping it restores the
 /// one before (a scheduler run from a task of another).
 pub(crate) struct Entered {

@@ -21,30 +21,34 @@
 //! deleted after the wait). Nothing unsound for the scheduler's memory follows, but the wait is
 //! wrong; system calls are meant to be delegated to with `yield_from!`, never taken apart.
 
-use core::convert::Infallible;
 use core::future::Future;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
+use super::cancel::Cancellable;
+use super::notify::Notify;
 use super::selector::{Interest, Keeper};
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, JoinHandle, NewTask, Slot, TaskEnded, TaskId};
 use crate::{Gen, Generator};
 
-/// A coroutine that can run as a task or be called from one.
+/// A coroutine that can run as a task or be called from one: a generator that yields
+/// [`SysCall`]s, is sent [`Reply`]s, and whose throw type says how a cancellation reaches it
+/// ([`Cancellable`]: `Infallible`, the default, closes it; [`Cancelled`](super::Cancelled) is
+/// thrown in).
 pub trait Coroutine:
-    Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static
+    Generator<Yield = SysCall, Send = Reply, Throw: Cancellable> + 'static
 {
 }
 
 impl<G> Coroutine for G where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static
+    G: Generator<Yield = SysCall, Send = Reply, Throw: Cancellable> + 'static
 {
 }
 
 /// One system call: yields `request` and returns the answer.
-fn syscall(request: Request) -> Gen<impl Future<Output = Answer>, SysCall, Reply> {
+fn syscall<E>(request: Request) -> Gen<impl Future<Output = Answer>, SysCall, Reply, E> {
     coroutine(move |co| async move { co.yield_(SysCall(request)).await.0 })
 }
 
@@ -71,7 +75,7 @@ fn syscall(request: Request) -> Gen<impl Future<Output = Answer>, SysCall, Reply
 /// assert_eq!(*log.borrow(), "abab");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn pause() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
+pub fn pause<E>() -> Gen<impl Future<Output = ()>, SysCall, Reply, E> {
     coroutine(|co| async move {
         co.yield_(SysCall(Request::Pause)).await;
     })
@@ -90,7 +94,7 @@ pub fn pause() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
 ///
 /// assert_eq!(exec::run(whoami()), Ok(1)); // the first task is task 1
 /// ```
-pub fn task_id() -> Gen<impl Future<Output = TaskId>, SysCall, Reply> {
+pub fn task_id<E>() -> Gen<impl Future<Output = TaskId>, SysCall, Reply, E> {
     coroutine(|co| async move {
         match co.delegate::<_, false>(syscall(Request::TaskId)).await {
             Answer::TaskId(id) => id,
@@ -116,17 +120,17 @@ pub fn task_id() -> Gen<impl Future<Output = TaskId>, SysCall, Reply> {
 ///
 /// assert_eq!(exec::run(parent()), Ok(2));
 /// ```
-pub fn spawn<G: Coroutine>(
+pub fn spawn<G: Coroutine, E>(
     coroutine: G,
-) -> Gen<impl Future<Output = JoinHandle<G::Return>>, SysCall, Reply> {
+) -> Gen<impl Future<Output = JoinHandle<G::Return>>, SysCall, Reply, E> {
     let slot = Slot::default();
     spawned(NewTask::new(coroutine, slot.clone()), slot)
 }
 
-fn spawned<R>(
+fn spawned<R, E>(
     new: NewTask,
     slot: Slot<R>,
-) -> Gen<impl Future<Output = JoinHandle<R>>, SysCall, Reply> {
+) -> Gen<impl Future<Output = JoinHandle<R>>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         match co.delegate::<_, false>(syscall(Request::Spawn(new))).await {
             Answer::TaskId(id) => JoinHandle { id, slot },
@@ -163,11 +167,95 @@ fn spawned<R>(
 ///
 /// assert_eq!(exec::run(parent()), Ok(Err(TaskEnded::Unknown)));
 /// ```
-pub fn kill(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply> {
+pub fn kill<E>(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         match co.delegate::<_, false>(syscall(Request::Kill(id))).await {
             Answer::Killed(result) => result,
             _ => unexpected("kill"),
+        }
+    })
+}
+
+/// Asks task `id` to stop (asyncio's `Task.cancel()`); the caller runs on. What the task
+/// waits for is unregistered at once, and on its next turn the cancellation reaches its
+/// innermost level: a task whose throw type is [`Cancelled`](super::Cancelled) has it thrown
+/// in there (it may catch it with `try_yield_from!`, clean up with system calls, and raise it
+/// again or carry on); any other task is closed, as [`kill`] closes it. A task that asks for
+/// itself is cancelled at this call. A task the cancellation ends ends with
+/// [`TaskEnded::Cancelled`].
+///
+/// # Errors
+/// [`TaskEnded::Unknown`] if no task has this id.
+///
+/// ```
+/// # use corogen::exec::{self, Cancelled, Reply, SysCall, TaskEnded, sys};
+/// # use corogen::prelude::*;
+/// # use std::time::Duration;
+/// #[generator(yield = SysCall, send = Reply, throw = Cancelled)]
+/// fn worker() -> &'static str {
+///     match try_yield_from!(sys::sleep(Duration::from_secs(60))) {
+///         Ok(()) => "slept",
+///         Err(_cancelled) => {
+///             yield_from!(sys::pause()); // cleanup may make system calls
+///             "cleaned up" // and the cancellation is refused
+///         }
+///     }
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent() -> Result<&'static str, TaskEnded> {
+///     let child = yield_from!(sys::spawn(worker()));
+///     yield_from!(sys::pause()); // the worker starts its sleep
+///     yield_from!(sys::cancel(child.id()))?;
+///     yield_from!(sys::wait(child))
+/// }
+///
+/// assert_eq!(exec::run(parent()), Ok(Ok("cleaned up")));
+/// ```
+pub fn cancel<E>(
+    id: TaskId,
+) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply, E> {
+    coroutine(move |co| async move {
+        match co.delegate::<_, false>(syscall(Request::Cancel(id))).await {
+            Answer::Killed(result) => result,
+            _ => unexpected("cancel"),
+        }
+    })
+}
+
+/// Parks the task until `notify` is notified ([`Notify::notify_one`] or
+/// [`notify_all`](Notify::notify_all), or a [`RemoteNotify`](super::RemoteNotify) from another
+/// thread); returns at once, without a system call, if `notify` holds a permit. A task
+/// cancelled while it waits is taken off the wait list.
+///
+/// ```
+/// # use corogen::exec::{self, Notify, Reply, SysCall, sys};
+/// # use corogen::prelude::*;
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn main_task() {
+///     let n = Notify::new();
+///     n.notify_one(); // no one waits: a permit is stored
+///     yield_from!(sys::notified(&n)); // takes it at once
+///     assert!(!n.has_permit());
+/// }
+///
+/// exec::run(main_task()).unwrap();
+/// ```
+pub fn notified<E>(notify: &Notify) -> Gen<impl Future<Output = ()> + 'static, SysCall, Reply, E>
+where
+    E: 'static,
+{
+    let notify = notify.clone();
+    coroutine(move |co| async move {
+        if notify.take_permit() {
+            return;
+        }
+        match co
+            .delegate::<_, false>(syscall(Request::Notified(notify)))
+            .await
+        {
+            Answer::Notified(_) => {}
+            _ => unexpected("notified"),
         }
     })
 }
@@ -197,9 +285,9 @@ pub fn kill(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysC
 ///
 /// assert_eq!(exec::run(parent()), Ok(Ok(7)));
 /// ```
-pub fn wait<R>(
+pub fn wait<R, E>(
     handle: JoinHandle<R>,
-) -> Gen<impl Future<Output = Result<R, TaskEnded>>, SysCall, Reply> {
+) -> Gen<impl Future<Output = Result<R, TaskEnded>>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         if let Some(outcome) = handle.slot.take() {
             return outcome;
@@ -243,7 +331,9 @@ pub fn wait<R>(
 ///
 /// assert_eq!(exec::run(parent()), Ok((Ok(()), Err(TaskEnded::Unknown))));
 /// ```
-pub fn wait_id(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply> {
+pub fn wait_id<E>(
+    id: TaskId,
+) -> Gen<impl Future<Output = Result<(), TaskEnded>>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         match co.delegate::<_, false>(syscall(Request::Wait(id))).await {
             Answer::Ended(how) => how,
@@ -267,7 +357,7 @@ pub fn wait_id(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, S
 ///
 /// assert!(exec::run(nap()).unwrap() >= Duration::from_millis(5));
 /// ```
-pub fn sleep(duration: Duration) -> Gen<impl Future<Output = ()>, SysCall, Reply> {
+pub fn sleep<E>(duration: Duration) -> Gen<impl Future<Output = ()>, SysCall, Reply, E> {
     sleep_until(Instant::now() + duration)
 }
 
@@ -286,17 +376,17 @@ pub fn sleep(duration: Duration) -> Gen<impl Future<Output = ()>, SysCall, Reply
 /// exec::run(nap_until(deadline)).unwrap();
 /// assert!(Instant::now() >= deadline);
 /// ```
-pub fn sleep_until(deadline: Instant) -> Gen<impl Future<Output = ()>, SysCall, Reply> {
+pub fn sleep_until<E>(deadline: Instant) -> Gen<impl Future<Output = ()>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         co.delegate::<_, false>(syscall(Request::Sleep(deadline)))
             .await;
     })
 }
 
-fn wait_io<'a, F: AsFd + ?Sized>(
+fn wait_io<'a, F: AsFd + ?Sized, E: 'a>(
     source: &'a F,
     interest: Interest,
-) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
     coroutine(move |co| async move {
         // `source` stays borrowed until the answer comes: the fd stays open while waited on.
         let fd = source.as_fd().as_raw_fd();
@@ -337,9 +427,9 @@ fn wait_io<'a, F: AsFd + ?Sized>(
 /// assert_eq!(exec::run(read_some(socket)).unwrap()?, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn readable<F: AsFd + ?Sized>(
-    source: &F,
-) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+pub fn readable<'a, F: AsFd + ?Sized, E: 'a>(
+    source: &'a F,
+) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
     wait_io(source, Interest::Read)
 }
 
@@ -367,9 +457,9 @@ pub fn readable<F: AsFd + ?Sized>(
 /// assert_eq!(&got, b"hi");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn writable<F: AsFd + ?Sized>(
-    source: &F,
-) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+pub fn writable<'a, F: AsFd + ?Sized, E: 'a>(
+    source: &'a F,
+) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
     wait_io(source, Interest::Write)
 }
 
@@ -395,11 +485,11 @@ pub fn writable<F: AsFd + ?Sized>(
 ///
 /// assert_eq!(exec::run(main_task()), Ok(30));
 /// ```
-pub fn call<G: Coroutine>(callee: G) -> Gen<impl Future<Output = G::Return>, SysCall, Reply> {
+pub fn call<G: Coroutine, E>(callee: G) -> Gen<impl Future<Output = G::Return>, SysCall, Reply, E> {
     called(Box::pin(callee))
 }
 
-fn called<R: 'static>(callee: BoxedFrame) -> Gen<impl Future<Output = R>, SysCall, Reply> {
+fn called<R: 'static, E>(callee: BoxedFrame) -> Gen<impl Future<Output = R>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         match co.yield_(SysCall(Request::Call(callee))).await.0 {
             Answer::Returned(value) => match value.downcast::<R>() {

@@ -10,6 +10,7 @@ use std::io;
 use std::os::fd::RawFd;
 use std::time::Instant;
 
+use super::notify::Notify;
 use super::scheduler::Scheduler;
 use super::selector::{Interest, Keeper};
 use super::task::{BoxedFrame, NewTask, TaskEnded, TaskId};
@@ -26,7 +27,11 @@ pub(crate) enum Request {
     TaskId,
     Spawn(NewTask),
     Kill(TaskId),
+    /// Ask task `TaskId` to stop: cancellation reaches it at its next turn.
+    Cancel(TaskId),
     Wait(TaskId),
+    /// Park until the [`Notify`] is notified (at once if it holds a permit).
+    Notified(Notify),
     Sleep(Instant),
     /// Wait until the file descriptor is ready for the interest.
     Io(RawFd, Interest, Keeper),
@@ -46,6 +51,11 @@ pub(crate) enum Answer {
     Nothing,
     TaskId(TaskId),
     Killed(Result<(), TaskEnded>),
+    /// To a task being cancelled: throw in [`Cancelled`](super::Cancelled), or close it.
+    Cancel,
+    /// A wake-up of a [`Notify`]; one given by `notify_one` carries the `Notify`, so that it is
+    /// passed on should the task be cancelled before it runs.
+    Notified(Option<Notify>),
     Ended(Result<(), TaskEnded>),
     Io(io::Result<()>),
     Returned(Box<dyn Any>),
@@ -66,7 +76,9 @@ impl fmt::Debug for SysCall {
             Request::TaskId => "TaskId",
             Request::Spawn(_) => "Spawn",
             Request::Kill(_) => "Kill",
+            Request::Cancel(_) => "Cancel",
             Request::Wait(_) => "Wait",
+            Request::Notified(_) => "Notified",
             Request::Sleep(_) => "Sleep",
             Request::Io(_, Interest::Read, _) => "Readable",
             Request::Io(_, Interest::Write, _) => "Writable",
@@ -104,7 +116,16 @@ impl Scheduler {
                     self.schedule(id, Answer::Killed(killed));
                 }
             }
+            Request::Cancel(target) => {
+                let cancelled = self.cancel(target, Some(id));
+                let answer = match target == id {
+                    true => Answer::Cancel,
+                    false => Answer::Killed(cancelled),
+                };
+                self.schedule(id, answer);
+            }
             Request::Wait(target) => self.join(id, target),
+            Request::Notified(notify) => self.wait_notify(id, notify),
             Request::Sleep(deadline) => self.sleep(id, deadline),
             Request::Io(fd, interest, keeper) => self.wait_io(id, fd, interest, keeper),
             Request::PollIo => self.poll_io(id),
@@ -113,14 +134,15 @@ impl Scheduler {
     }
 }
 
-/// The handle a system call's body yields through.
-pub(crate) type Co = crate::__private::Co<SysCall, Reply, core::convert::Infallible>;
+/// The handle a system call's body yields through, in a task whose throw type is `E`.
+pub(crate) type Co<E> = crate::__private::Co<SysCall, Reply, E>;
 
 /// Makes a generator that yields system calls (what `#[generator(yield = SysCall, send =
-/// Reply)]` expands to).
-pub(crate) fn coroutine<B: core::future::Future>(
-    body: impl FnOnce(Co) -> B,
-) -> crate::Gen<B, SysCall, Reply> {
+/// Reply, throw = E)]` expands to). Its throw type is the delegating task's, inferred at the
+/// `yield_from!`: a cancellation thrown in at this, the innermost level, ends it and goes on up.
+pub(crate) fn coroutine<E, B: core::future::Future>(
+    body: impl FnOnce(Co<E>) -> B,
+) -> crate::Gen<B, SysCall, Reply, E> {
     // SAFETY: the system-call bodies of this crate await their handle's points directly and
     // never let the handle go.
     unsafe { crate::__private::new(body) }

@@ -6,14 +6,14 @@
 //! depth of the stack, and nothing recurses on the thread's stack.
 
 use core::any::Any;
-use core::convert::Infallible;
 use core::fmt;
 use core::pin::Pin;
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use super::syscall::{Reply, Request, SysCall};
+use super::cancel::Cancellable;
+use super::syscall::{Answer, Reply, Request, SysCall};
 use crate::{Generator, GeneratorState, Resume, ResumeError, Resumed, Status};
 
 /// The id of a task: a number, unique in its scheduler, counting from 1 as Beazley's do.
@@ -90,6 +90,9 @@ impl fmt::Display for TaskId {
 pub enum TaskEnded {
     /// It was killed (`sys::kill`): its coroutines were closed, innermost first.
     Killed,
+    /// It was cancelled (`sys::cancel`, a task group, the end of `exec::run`), and the
+    /// cancellation ended it: it was closed, or [`Cancelled`](super::Cancelled) came out of it.
+    Cancelled,
     /// It panicked; this is the panic's message.
     Panicked(String),
     /// No task of this scheduler has this id (it never existed, or it ended and was removed).
@@ -103,6 +106,7 @@ impl fmt::Display for TaskEnded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Killed => f.write_str("the task was killed"),
+            Self::Cancelled => f.write_str("the task was cancelled"),
             Self::Panicked(msg) => write!(f, "the task panicked: {msg}"),
             Self::Unknown => f.write_str("no such task"),
             Self::Stuck => f.write_str("the task waited for a task that could never end"),
@@ -156,24 +160,42 @@ pub(crate) enum FrameStep {
     Yield(SysCall),
     /// It returned; this goes to the coroutine below (a call's return value, boxed).
     Return(Reply),
+    /// A cancellation ended it (it was closed, or `Cancelled` came out of it): the coroutine
+    /// below is cancelled next.
+    Cancelled,
 }
 
 /// A coroutine a task calls, on the task's stack, its return type erased.
 pub(crate) trait Frame {
+    /// Sends `reply` in, or, if it is [`Answer::Cancel`], cancels the coroutine.
     fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep;
 }
 
-/// Resumes a coroutine: `Ok` with its system call, or `Err` with its return value.
+/// What one step of a coroutine came to.
+pub(crate) enum Stepped<R> {
+    Yield(SysCall),
+    Return(R),
+    /// Ended by a cancellation (see [`FrameStep::Cancelled`]).
+    Cancelled,
+}
+
+/// Resumes a coroutine with `reply` (starts it if it is fresh), or cancels it if `reply` is
+/// [`Answer::Cancel`]: throws [`Cancelled`](super::Cancelled) in if its throw type is that,
+/// closes it otherwise.
 #[inline(always)]
-fn step<G>(g: Pin<&mut G>, reply: Reply) -> Result<SysCall, G::Return>
+pub(crate) fn step<G>(g: Pin<&mut G>, reply: Reply) -> Stepped<G::Return>
 where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + ?Sized,
+    G: Generator<Yield = SysCall, Send = Reply> + ?Sized,
+    G::Throw: Cancellable,
 {
+    if let Answer::Cancel = reply.0 {
+        return cancel(g);
+    }
     if g.status() == Status::Created {
         return match g.resume(Resume::Start) {
-            Resumed::Yielded(call) => Ok(call),
-            Resumed::Complete(r) => Err(r),
-            Resumed::Raised(never) => match never {},
+            Resumed::Yielded(call) => Stepped::Yield(call),
+            Resumed::Complete(r) => Stepped::Return(r),
+            Resumed::Raised(_) => Stepped::Cancelled,
             Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
                 unreachable!("a task starts only its fresh coroutines")
             }
@@ -181,23 +203,45 @@ where
     }
     // `send` takes the generator's inline path.
     match g.send_value(reply) {
-        Ok(GeneratorState::Yielded(call)) => Ok(call),
-        Ok(GeneratorState::Complete(r)) => Err(r),
-        Err(ResumeError::Raised(never)) => match never {},
+        Ok(GeneratorState::Yielded(call)) => Stepped::Yield(call),
+        Ok(GeneratorState::Complete(r)) => Stepped::Return(r),
+        Err(ResumeError::Raised(_)) => Stepped::Cancelled,
         Err(_) => unreachable!("a task resumes only its suspended coroutines"),
+    }
+}
+
+#[cold]
+fn cancel<G>(g: Pin<&mut G>) -> Stepped<G::Return>
+where
+    G: Generator<Yield = SysCall, Send = Reply> + ?Sized,
+    G::Throw: Cancellable,
+{
+    let resumed = match G::Throw::cancelled() {
+        Some(error) => g.resume(Resume::Throw(error)),
+        None => g.resume(Resume::Close),
+    };
+    match resumed {
+        // Cleanup that makes a system call, or that refuses the cancellation.
+        Resumed::Yielded(call) => Stepped::Yield(call),
+        Resumed::Complete(r) => Stepped::Return(r),
+        Resumed::Raised(_) | Resumed::Closed | Resumed::IgnoredClose(_) | Resumed::Refused(..) => {
+            Stepped::Cancelled
+        }
     }
 }
 
 /// A called coroutine: its return value goes to its caller, boxed.
 impl<G> Frame for G
 where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+    G: Generator<Yield = SysCall, Send = Reply>,
+    G::Throw: Cancellable,
     G::Return: 'static,
 {
     fn resume(self: Pin<&mut Self>, reply: Reply) -> FrameStep {
         match step(self, reply) {
-            Ok(call) => FrameStep::Yield(call),
-            Err(r) => FrameStep::Return(Reply::returned(Box::new(r) as Box<dyn Any>)),
+            Stepped::Yield(call) => FrameStep::Yield(call),
+            Stepped::Return(r) => FrameStep::Return(Reply::returned(Box::new(r) as Box<dyn Any>)),
+            Stepped::Cancelled => FrameStep::Cancelled,
         }
     }
 }
@@ -211,6 +255,8 @@ pub(crate) enum Run {
     SysCall(SysCall),
     /// Its first coroutine returned.
     Returned,
+    /// A cancellation ended its first coroutine.
+    Cancelled,
 }
 
 /// A task's coroutines, their types erased: its first coroutine, typed inside, and the
@@ -243,7 +289,7 @@ struct TypedStack<G: Generator> {
 
 impl<G> TypedStack<G>
 where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+    G: Generator<Yield = SysCall, Send = Reply>,
 {
     fn project(self: Pin<&mut Self>) -> (Pin<&mut G>, &Slot<G::Return>, &mut Vec<BoxedFrame>) {
         // SAFETY: `first` is structurally pinned (never moved out of a pinned `TypedStack`);
@@ -261,20 +307,23 @@ where
 
 impl<G> Stack for TypedStack<G>
 where
-    G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible>,
+    G: Generator<Yield = SysCall, Send = Reply>,
+    G::Throw: Cancellable,
     G::Return: 'static,
 {
-    /// A call pushes the callee, a return pops it and sends its value to the caller.
+    /// A call pushes the callee, a return pops it and sends its value to the caller; a
+    /// cancellation that ends a callee cancels its caller next.
     fn run(self: Pin<&mut Self>, mut reply: Reply) -> Run {
         let (mut first, slot, calls) = self.project();
         loop {
             let made = match calls.last_mut() {
                 None => match step(first.as_mut(), reply) {
-                    Ok(call) => FrameStep::Yield(call),
-                    Err(r) => {
+                    Stepped::Yield(call) => FrameStep::Yield(call),
+                    Stepped::Return(r) => {
                         slot.set(Some(Ok(r)));
                         return Run::Returned;
                     }
+                    Stepped::Cancelled => return Run::Cancelled,
                 },
                 Some(top) => top.as_mut().resume(reply),
             };
@@ -287,6 +336,10 @@ where
                 FrameStep::Return(value) => {
                     calls.pop();
                     reply = value;
+                }
+                FrameStep::Cancelled => {
+                    calls.pop();
+                    reply = Reply(Answer::Cancel);
                 }
             }
         }
@@ -331,7 +384,8 @@ impl NewTask {
     /// The task that runs `coroutine` and leaves its return value in `slot`.
     pub(crate) fn new<G>(coroutine: G, slot: Slot<G::Return>) -> Self
     where
-        G: Generator<Yield = SysCall, Send = Reply, Throw = Infallible> + 'static,
+        G: Generator<Yield = SysCall, Send = Reply> + 'static,
+        G::Throw: Cancellable,
         G::Return: 'static,
     {
         Self(Box::pin(TypedStack {
