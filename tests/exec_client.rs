@@ -103,6 +103,9 @@ fn an_address_that_resolves_to_nothing_is_invalid_input() {
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
 }
 
+/// A line, as read.
+type Line = Vec<u8>;
+
 /// How a task that returns an `io::Result<T>` ended.
 type Ended<T> = Result<io::Result<T>, TaskEnded>;
 
@@ -371,4 +374,47 @@ fn a_reader_and_a_writer_in_two_tasks_share_one_stream() {
     let listener = net::TcpListener::bind("127.0.0.1:0").unwrap();
     let lines = exec::run(main_task(listener)).unwrap().unwrap();
     assert_eq!(lines, [b"X\n", b"Y\n", b"Z\n"]);
+}
+
+#[test]
+fn a_cancelled_read_line_throws_cancelled_in_and_its_cleanup_may_still_use_the_stream() {
+    use corogen::exec::Cancelled;
+    /// Reads lines until cancelled; then says goodbye on the same stream and returns the lines.
+    #[generator(yield = SysCall, send = Reply, throw = Cancelled)]
+    fn reader_task(conn: net::TcpStream) -> io::Result<Vec<Vec<u8>>> {
+        let mut reader = net::BufReader::new(conn);
+        let mut lines = Vec::new();
+        loop {
+            match try_yield_from!(reader.read_line()) {
+                Ok(line) => lines.push(line?),
+                Err(cancelled) => {
+                    assert_eq!(cancelled, Interrupt::Throw(Cancelled));
+                    // What was buffered and not handed out is still there.
+                    lines.push(reader.buffer().to_vec());
+                    yield_from!(reader.get_ref().send_all(b"bye\n"))?;
+                    return Ok(lines);
+                }
+            }
+        }
+    }
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(listener: net::TcpListener) -> io::Result<(Vec<Line>, Line)> {
+        let addr = listener.local_addr()?;
+        let conn = yield_from!(net::TcpStream::connect(addr))?;
+        let (peer, _) = yield_from!(listener.accept())?;
+        yield_from!(peer.send_all(b"one\npart"))?;
+        let task = yield_from!(sys::spawn(reader_task(conn)));
+        // The reader reads "one\n", buffers "part", and waits for the rest of the line.
+        yield_from!(sys::pause());
+        yield_from!(sys::cancel(task.id())).unwrap();
+        let lines = yield_from!(sys::wait(task)).expect("the reader returned")?;
+        let mut reader = net::BufReader::new(peer);
+        let said = yield_from!(reader.read_line())?;
+        Ok((lines, said))
+    }
+    let _serial = serial();
+    let listener = net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (lines, said) = exec::run(main_task(listener)).unwrap().unwrap();
+    assert_eq!(lines, [&b"one\n"[..], b"part"]);
+    assert_eq!(said, b"bye\n");
 }

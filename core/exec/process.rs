@@ -125,9 +125,9 @@ impl Child {
     ///
     /// # Errors
     /// As [`std::process::Child::try_wait`]; if the poller refuses the pidfd.
-    pub fn wait(
-        &mut self,
-    ) -> Gen<impl Future<Output = io::Result<ExitStatus>> + '_, SysCall, Reply> {
+    pub fn wait<'a, E: 'a>(
+        &'a mut self,
+    ) -> Gen<impl Future<Output = io::Result<ExitStatus>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             drop(self.stdin.take());
             loop {
@@ -199,10 +199,10 @@ impl<T: AsFd> Pipe<T> {
         Ok(Self(Owned::new(io)))
     }
 
-    fn recv<'a>(
+    fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             loop {
                 spend_budget!(co);
@@ -216,10 +216,10 @@ impl<T: AsFd> Pipe<T> {
         })
     }
 
-    fn send_all<'a>(
+    fn send_all<'a, E: 'a>(
         &'a self,
         mut buf: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             while !buf.is_empty() {
                 spend_budget!(co);
@@ -249,19 +249,19 @@ macro_rules! output_pipe {
             ///
             /// # Errors
             /// As `read(2)`.
-            pub fn recv<'a>(
+            pub fn recv<'a, E: 'a>(
                 &'a self,
                 buf: &'a mut [u8],
-            ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+            ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
                 self.0.recv(buf)
             }
         }
 
         impl Receive for $name {
-            fn recv<'a>(
+            fn recv<'a, E: 'a>(
                 &'a self,
                 buf: &'a mut [u8],
-            ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+            ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
                 self.0.recv(buf)
             }
         }
@@ -298,10 +298,10 @@ impl ChildStdin {
     ///
     /// # Errors
     /// As `write(2)`, e.g. `BrokenPipe` once the child has closed its end.
-    pub fn send_all<'a>(
+    pub fn send_all<'a, E: 'a>(
         &'a self,
         buf: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         self.0.send_all(buf)
     }
 }

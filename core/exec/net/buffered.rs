@@ -18,26 +18,26 @@ pub trait Receive {
     ///
     /// # Errors
     /// As the stream's read.
-    fn recv<'a>(
+    fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply>;
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E>;
 }
 
 impl<T: Receive + ?Sized> Receive for &T {
-    fn recv<'a>(
+    fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         (**self).recv(buf)
     }
 }
 
 impl<T: Receive + ?Sized> Receive for Rc<T> {
-    fn recv<'a>(
+    fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         (**self).recv(buf)
     }
 }
@@ -172,10 +172,10 @@ impl<S: Receive> BufReader<S> {
 
     /// Reads one more chunk from the stream into the buffer, making room for at least `want`
     /// buffered bytes in all: how many bytes came (0 at the end of the stream).
-    fn fill(
-        &mut self,
+    fn fill<'a, E: 'a>(
+        &'a mut self,
         want: usize,
-    ) -> Gen<impl Future<Output = io::Result<usize>> + '_, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             self.make_room(want);
             let read = self.inner.recv(&mut self.buf[self.end..]);
@@ -212,10 +212,10 @@ impl<S: Receive> BufReader<S> {
     ///
     /// # Errors
     /// As the stream's read.
-    pub fn read(
-        &mut self,
+    pub fn read<'a, E: 'a>(
+        &'a mut self,
         n: usize,
-    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + '_, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             if self.start == self.end && n > 0 {
                 co.delegate::<_, false>(self.fill(0)).await?;
@@ -230,9 +230,9 @@ impl<S: Receive> BufReader<S> {
     ///
     /// # Errors
     /// As the stream's read; what was read before the error stays buffered.
-    pub fn read_to_end(
-        &mut self,
-    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + '_, SysCall, Reply> {
+    pub fn read_to_end<'a, E: 'a>(
+        &'a mut self,
+    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             while co.delegate::<_, false>(self.fill(0)).await? > 0 {}
             Ok(self.take(self.end - self.start))
@@ -245,10 +245,10 @@ impl<S: Receive> BufReader<S> {
     /// If the stream ends first, an [`IncompleteRead`] (kind
     /// [`UnexpectedEof`](ErrorKind::UnexpectedEof)) with the bytes that came, which are
     /// consumed; else as the stream's read.
-    pub fn read_exact(
-        &mut self,
+    pub fn read_exact<'a, E: 'a>(
+        &'a mut self,
         n: usize,
-    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + '_, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             while self.end - self.start < n {
                 if co.delegate::<_, false>(self.fill(n)).await? == 0 {
@@ -271,10 +271,10 @@ impl<S: Receive> BufReader<S> {
     /// came (consumed); `InvalidData` if the separator is not found within the reader's limit
     /// (the bytes stay buffered); `InvalidInput` for an empty separator; else as the stream's
     /// read.
-    pub fn read_until<'a>(
+    pub fn read_until<'a, E: 'a>(
         &'a mut self,
         separator: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             match co.delegate::<_, false>(self.find(separator)).await? {
                 Some(n) => Ok(self.take(n)),
@@ -295,9 +295,9 @@ impl<S: Receive> BufReader<S> {
     ///
     /// # Errors
     /// `InvalidData` if no line ends within the reader's limit; else as the stream's read.
-    pub fn read_line(
-        &mut self,
-    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + '_, SysCall, Reply> {
+    pub fn read_line<'a, E: 'a>(
+        &'a mut self,
+    ) -> Gen<impl Future<Output = io::Result<Vec<u8>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             let n = co.delegate::<_, false>(self.find(b"\n")).await?;
             Ok(self.take(n.unwrap_or(self.end - self.start)))
@@ -306,10 +306,10 @@ impl<S: Receive> BufReader<S> {
 
     /// Reads until the buffer holds `separator`: how many bytes up to its end, or `None` if the
     /// stream ended first.
-    fn find<'a>(
+    fn find<'a, E: 'a>(
         &'a mut self,
         separator: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<Option<usize>>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<Option<usize>>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             if separator.is_empty() {
                 return Err(io::Error::new(

@@ -56,9 +56,9 @@ impl TcpStream {
     /// server.join().unwrap()?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn connect<A: ToSocketAddrs>(
+    pub fn connect<A: ToSocketAddrs, E>(
         addr: A,
-    ) -> Gen<impl Future<Output = io::Result<TcpStream>>, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<TcpStream>>, SysCall, Reply, E> {
         coroutine(move |co| async move {
             let mut last = None;
             for addr in addr.to_socket_addrs()? {
@@ -78,9 +78,9 @@ impl TcpStream {
 }
 
 /// Connects to one address.
-fn connect_to(
+fn connect_to<E>(
     addr: SocketAddr,
-) -> Gen<impl Future<Output = io::Result<TcpStream>>, SysCall, Reply> {
+) -> Gen<impl Future<Output = io::Result<TcpStream>>, SysCall, Reply, E> {
     coroutine(move |co| async move {
         let stream = TcpStream::from_std(start(addr)?)?;
         wait!(co, stream.socket, Interest::Write)?;

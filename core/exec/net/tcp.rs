@@ -72,9 +72,10 @@ impl TcpListener {
     /// As [`std::net::TcpListener::accept`]; out of file descriptors is `EMFILE`/`ENFILE` (the
     /// caller may wait a little and accept again: the connection waits in the backlog). A wait
     /// outside a task that a [`Scheduler`](super::Scheduler) runs is an error.
-    pub fn accept(
-        &self,
-    ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_, SysCall, Reply> {
+    pub fn accept<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + 'a, SysCall, Reply, E>
+    {
         coroutine(move |co| async move {
             loop {
                 spend_budget!(co);
@@ -171,10 +172,10 @@ impl TcpStream {
     /// # Errors
     /// As [`Read::read`], e.g. `ConnectionReset` when the peer reset the connection;
     /// `AlreadyExists` if another task waits to read this socket.
-    pub fn recv<'a>(
+    pub fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             if self.drained.get() {
                 wait!(co, self.socket, Interest::Read)?;
@@ -201,10 +202,10 @@ impl TcpStream {
     /// # Errors
     /// As [`Write::write`], e.g. `BrokenPipe` or `ConnectionReset` when the peer went away;
     /// `WriteZero` if the socket takes no more bytes.
-    pub fn send_all<'a>(
+    pub fn send_all<'a, E: 'a>(
         &'a self,
         mut buf: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             while !buf.is_empty() {
                 spend_budget!(co);
@@ -257,10 +258,10 @@ impl TcpStream {
     /// assert_eq!((short.partial, short.expected), (b"xyz".to_vec(), Some(10)));
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn read_exact<'a>(
+    pub fn read_exact<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             let mut got = 0;
             while got < buf.len() {
@@ -328,7 +329,9 @@ impl TcpStream {
     /// assert_eq!(exec::run(read_some(conn)).unwrap()?, b"hi");
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn readable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+    pub fn readable<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             wait!(co, self.socket, Interest::Read)?;
             self.drained.set(false);
@@ -362,16 +365,18 @@ impl TcpStream {
     /// assert_eq!(&got, b"hi");
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn writable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+    pub fn writable<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move { wait!(co, self.socket, Interest::Write) })
     }
 }
 
 impl Receive for TcpStream {
-    fn recv<'a>(
+    fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         TcpStream::recv(self, buf)
     }
 }

@@ -109,11 +109,11 @@ impl UdpSocket {
     ///
     /// # Errors
     /// As [`std::net::UdpSocket::send_to`], e.g. a datagram too long for the protocol.
-    pub fn send_to<'a>(
+    pub fn send_to<'a, E: 'a>(
         &'a self,
         buf: &'a [u8],
         addr: SocketAddr,
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             retry!(co, self.0, Interest::Write, self.0.io.send_to(buf, addr))
         })
@@ -124,10 +124,10 @@ impl UdpSocket {
     ///
     /// # Errors
     /// As [`std::net::UdpSocket::recv_from`].
-    pub fn recv_from<'a>(
+    pub fn recv_from<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<(usize, SocketAddr)>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<(usize, SocketAddr)>> + 'a, SysCall, Reply, E> {
         coroutine(
             move |co| async move { retry!(co, self.0, Interest::Read, self.0.io.recv_from(buf)) },
         )
@@ -138,10 +138,10 @@ impl UdpSocket {
     /// # Errors
     /// As [`std::net::UdpSocket::send`]: not connected; `ConnectionRefused` if an earlier
     /// datagram found no one listening.
-    pub fn send<'a>(
+    pub fn send<'a, E: 'a>(
         &'a self,
         buf: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move { retry!(co, self.0, Interest::Write, self.0.io.send(buf)) })
     }
 
@@ -150,10 +150,10 @@ impl UdpSocket {
     /// # Errors
     /// As [`std::net::UdpSocket::recv`]: `ConnectionRefused` if a datagram sent found no one
     /// listening.
-    pub fn recv<'a>(
+    pub fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move { retry!(co, self.0, Interest::Read, self.0.io.recv(buf)) })
     }
 }
