@@ -40,6 +40,7 @@
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
 //! | `timer` | sleeping tasks by deadline |
 //! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
+//! | [`pool`] | a bounded thread pool for blocking closures, whose waiters a `RemoteNotify` wakes |
 //! | [`process`] | child processes: non-blocking pipes and a pidfd in the poller (Linux) |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
@@ -55,6 +56,7 @@ mod cancel;
 mod current;
 pub mod net;
 mod notify;
+pub mod pool;
 #[cfg(target_os = "linux")]
 pub mod process;
 mod scheduler;

@@ -33,6 +33,8 @@ use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, JoinHandle, NewTask, Slot, TaskEnded, TaskId};
 use crate::{Gen, Generator};
 
+pub use super::pool::to_thread;
+
 /// A coroutine that can run as a task or be called from one: a generator that yields
 /// [`SysCall`]s, is sent [`Reply`]s, and whose throw type says how a cancellation reaches it
 /// ([`Cancellable`]: `Infallible`, the default, closes it; [`Cancelled`](super::Cancelled) is

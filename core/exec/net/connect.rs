@@ -23,7 +23,7 @@ impl TcpStream {
     ///
     /// Resolving a host name asks the system's resolver, which blocks the thread: give an IP
     /// address (`"127.0.0.1:8080"`, a [`SocketAddr`]) to keep every wait in the poller, or
-    /// resolve it on another thread.
+    /// resolve it in [`sys::to_thread`](crate::exec::sys::to_thread).
     ///
     /// # Errors
     /// The error of the last address tried: `ConnectionRefused` if nothing listens there,
