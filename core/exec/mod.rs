@@ -65,6 +65,7 @@ pub mod sys;
 mod syscall;
 mod table;
 mod task;
+mod timeout;
 mod timer;
 
 pub use cancel::{Cancellable, Cancelled};
@@ -72,22 +73,79 @@ pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};
 pub use task::{JoinHandle, TaskEnded, TaskId};
+pub use timeout::{TimedOut, timeout, timeout_at};
 
 use sys::Coroutine;
 
-/// Runs `coroutine` as the first task of a new scheduler until every task has ended, and
-/// returns its return value, or how it ended.
+/// Runs `coroutine` as the main task of a new scheduler, as `asyncio.run` does: when it
+/// ends, every task left is cancelled ([`sys::cancel`]: a task whose throw type is
+/// [`Cancelled`] has it thrown in and may clean up, any other is closed), and `run` returns
+/// once they have all ended, with the main task's return value or how it ended.
+///
+/// Spawned tasks start in FIFO order after the spawner's turn: [`sys::spawn`] gives up the
+/// turn (Beazley's `NewTask`: the new task runs before the spawner goes on), and
+/// [`sys::create_task`] keeps it (asyncio's `create_task`: the spawner runs on to its next
+/// wait).
+///
+/// ```
+/// use corogen::exec::{self, Cancelled, Reply, SysCall, sys};
+/// use corogen::prelude::*;
+/// use std::{cell::RefCell, rc::Rc, time::Duration};
+///
+/// #[generator(yield = SysCall, send = Reply, throw = Cancelled)]
+/// fn background(log: Rc<RefCell<Vec<&'static str>>>) {
+///     if let Err(cancelled) = try_yield_from!(sys::sleep(Duration::from_secs(60))) {
+///         log.borrow_mut().push("background task cancelled at the end of run");
+///         raise_!(cancelled);
+///     }
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn main_task(log: Rc<RefCell<Vec<&'static str>>>) -> u32 {
+///     yield_from!(sys::create_task(background(Rc::clone(&log))));
+///     log.borrow_mut().push("main goes on");
+///     yield_from!(sys::pause());
+///     42
+/// }
+///
+/// let log = Rc::default();
+/// assert_eq!(exec::run(main_task(Rc::clone(&log))), Ok(42));
+/// assert_eq!(
+///     *log.borrow(),
+///     ["main goes on", "background task cancelled at the end of run"]
+/// );
+/// ```
 ///
 /// # Errors
-/// [`TaskEnded::Killed`] or [`TaskEnded::Panicked`] if it ended so; [`TaskEnded::Stuck`] if
-/// the scheduler stopped before it ended (every task left waited for another).
+/// [`TaskEnded::Killed`], [`TaskEnded::Cancelled`] or [`TaskEnded::Panicked`] if the main task
+/// ended so; [`TaskEnded::Stuck`] if the scheduler stopped before it ended (every task left
+/// waited for another).
 ///
 /// # Panics
-/// If the OS poller keeps failing (the error of [`Scheduler::run`]); a program that would
-/// rather handle that runs a [`Scheduler`] itself.
+/// If it is called from a task of a scheduler running on this thread (the running scheduler
+/// could not run its other tasks until this one returned: start the coroutine as a task, or
+/// delegate to it); the task that called it then ends with [`TaskEnded::Panicked`] and that
+/// message, and the other tasks go on. If the OS poller keeps failing (the error of
+/// [`Scheduler::run`]): a program that would rather handle that runs a [`Scheduler`] itself.
+///
+/// ```
+/// use corogen::exec::{self, Reply, SysCall, TaskEnded};
+/// use corogen::prelude::*;
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn inner() {}
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn outer() {
+///     let _ = exec::run(inner()); // panics: a scheduler already runs here
+/// }
+///
+/// let Err(TaskEnded::Panicked(message)) = exec::run(outer()) else { panic!() };
+/// assert!(message.contains("start the coroutine as a task"));
+/// ```
 pub fn run<G: Coroutine>(coroutine: G) -> Result<G::Return, TaskEnded> {
     let mut scheduler = Scheduler::new();
-    let handle = scheduler.spawn(coroutine);
+    let handle = scheduler.spawn_main(coroutine);
     if let Err(error) = scheduler.run() {
         panic!("the OS poller failed: {error}");
     }

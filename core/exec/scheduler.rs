@@ -18,7 +18,7 @@ use super::sys::Coroutine;
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
-use super::timer::{TimerKey, Timers};
+use super::timer::{Alarm, TimerKey, Timers};
 use crate::Gen;
 
 /// What a task that is not ready waits for.
@@ -43,6 +43,16 @@ struct Entry {
 struct Waits {
     blocked: Blocked,
     joiners: Vec<TaskId>,
+    /// The deadlines of the timeouts the task is in, outermost first.
+    deadlines: Vec<Deadline>,
+}
+
+/// The deadline of a timeout ([`exec::timeout`](super::timeout())).
+#[derive(Clone, Copy)]
+struct Deadline {
+    key: TimerKey,
+    /// It passed while the task was ready: the task is told at its next wait.
+    passed: bool,
 }
 
 /// How a task ended, as its exit hook and its joiners see it: `Ok(())` if it returned.
@@ -81,6 +91,12 @@ pub struct Scheduler {
     io_task: Option<TaskId>,
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
+    fired: Vec<(TimerKey, Alarm)>,
+    /// The task whose end cancels the others ([`exec::run`](super::run)).
+    main: Option<TaskId>,
+    main_ended: bool,
+    /// How many deadlines have passed that their tasks have not been told of.
+    untold: usize,
     poll_failures: PollFailures,
     /// What plain methods ask of this scheduler during a turn.
     shared: Rc<Shared>,
@@ -105,6 +121,10 @@ impl Scheduler {
             io_task: None,
             on_exit: None,
             woken: Vec::new(),
+            fired: Vec::new(),
+            main: None,
+            main_ended: false,
+            untold: 0,
             poll_failures: PollFailures::default(),
             shared: Rc::default(),
             notified: Vec::new(),
@@ -117,6 +137,14 @@ impl Scheduler {
         let slot = Slot::default();
         let id = self.add_task(NewTask::new(coroutine, slot.clone()));
         JoinHandle { id, slot }
+    }
+
+    /// Adds the main task of [`exec::run`](super::run): when it ends, every other task is
+    /// cancelled.
+    pub(crate) fn spawn_main<G: Coroutine>(&mut self, coroutine: G) -> JoinHandle<G::Return> {
+        let handle = self.spawn(coroutine);
+        self.main = Some(handle.id);
+        handle
     }
 
     /// Calls `hook` with the id of every task that ends, and how it ended, as it is removed
@@ -165,19 +193,41 @@ impl Scheduler {
         let Some(entry) = self.tasks.get_mut(id) else {
             return; // killed while it was ready
         };
-        let reply = Reply(core::mem::take(&mut entry.reply));
-        let task = &mut entry.task;
+        let mut reply = Reply(core::mem::take(&mut entry.reply));
         budget::refill();
-        let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
-        // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
-        self.settle();
-        match ran {
-            Ok(Run::SysCall(call)) => self.dispatch(id, call),
-            Ok(Run::Returned) => self.exit(id, Ok(())),
-            Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
-            Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+        loop {
+            let Some(entry) = self.tasks.get_mut(id) else {
+                return;
+            };
+            let task = &mut entry.task;
+            let ran = catch_unwind(AssertUnwindSafe(|| task.run(reply)));
+            // Whom the turn woke is scheduled before the task itself goes on (asyncio's order).
+            self.settle();
+            match ran {
+                // `sys::create_task`: the task goes on in the same turn.
+                Ok(Run::SysCall(SysCall(Request::CreateTask(new)))) => {
+                    reply = Reply(Answer::TaskId(self.add_task(new)));
+                    continue;
+                }
+                Ok(Run::SysCall(call)) => self.dispatch(id, call),
+                Ok(Run::Returned) => self.exit(id, Ok(())),
+                Ok(Run::Cancelled) => self.exit(id, Err(TaskEnded::Cancelled)),
+                Err(payload) => self.exit(id, Err(TaskEnded::Panicked(message(payload)))),
+            }
+            break;
         }
         self.settle();
+        if self.main_ended {
+            self.main_ended = false;
+            self.cancel_all();
+        }
+    }
+
+    /// Cancels every task (asyncio.run's end, once the main task has ended).
+    fn cancel_all(&mut self) {
+        for id in self.tasks.ids() {
+            let _ = self.cancel(id, None);
+        }
     }
 
     /// Carries out the wake-ups and cancellations that plain methods asked for.
@@ -233,6 +283,12 @@ impl Scheduler {
         };
         self.unblock(id, waits.blocked);
         pass_on(&mut entry.reply);
+        for deadline in waits.deadlines {
+            match deadline.passed {
+                true => self.untold -= 1,
+                false => self.timers.cancel(deadline.key),
+            }
+        }
         if let Err(why) = &how {
             entry.task.end(why.clone());
         }
@@ -242,6 +298,7 @@ impl Scheduler {
         if self.io_task == Some(id) {
             self.io_task = None;
         }
+        self.main_ended |= self.main == Some(id);
         if let Some(hook) = self.on_exit.as_mut() {
             hook(id, &how);
         }
@@ -340,8 +397,69 @@ impl Scheduler {
 
     pub(crate) fn sleep(&mut self, id: TaskId, deadline: Instant) {
         self.ensure_io_task();
-        let key = self.timers.add(deadline, id);
+        let key = self.timers.add(deadline, Alarm::Wake(id));
         self.block(id, Blocked::Sleep(key));
+    }
+
+    /// Starts a timeout of task `id` that ends at `at`, and answers with its key.
+    pub(crate) fn set_deadline(&mut self, id: TaskId, at: Instant) {
+        self.ensure_io_task();
+        let key = self.timers.add(at, Alarm::Deadline(id));
+        if let Some(waits) = self.tasks.cold_mut(id) {
+            waits.deadlines.push(Deadline { key, passed: false });
+        }
+        self.schedule(id, Answer::Deadline(key));
+    }
+
+    /// Ends the timeout `key` of task `id` (its coroutine finished first).
+    pub(crate) fn disarm(&mut self, id: TaskId, key: TimerKey) {
+        if let Some(waits) = self.tasks.cold_mut(id)
+            && let Some(at) = waits.deadlines.iter().position(|d| d.key == key)
+        {
+            match waits.deadlines.remove(at).passed {
+                true => self.untold -= 1,
+                false => self.timers.cancel(key),
+            }
+        }
+        self.schedule(id, Answer::Nothing);
+    }
+
+    /// The deadline `key` of task `id` has passed: a task that waits is told at once (its wait
+    /// ends), a ready one at its next wait.
+    fn deadline_passed(&mut self, id: TaskId, key: TimerKey) {
+        let Some(waits) = self.tasks.cold_mut(id) else {
+            return;
+        };
+        let Some(at) = waits.deadlines.iter().position(|d| d.key == key) else {
+            return;
+        };
+        if let Blocked::No = waits.blocked {
+            waits.deadlines[at].passed = true;
+            self.untold += 1;
+            return;
+        }
+        waits.deadlines.remove(at);
+        let blocked = core::mem::take(&mut waits.blocked);
+        self.unblock(id, blocked);
+        self.schedule(id, Answer::TimedOut(key));
+    }
+
+    /// Tells task `id`, about to wait, of a deadline that passed while it was ready, instead of
+    /// letting it wait: whether it had one.
+    pub(crate) fn tell_deadline(&mut self, id: TaskId) -> bool {
+        if self.untold == 0 {
+            return false;
+        }
+        let Some(waits) = self.tasks.cold_mut(id) else {
+            return false;
+        };
+        let Some(at) = waits.deadlines.iter().position(|d| d.passed) else {
+            return false;
+        };
+        let key = waits.deadlines.remove(at).key;
+        self.untold -= 1;
+        self.schedule(id, Answer::TimedOut(key));
+        true
     }
 
     pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest, keeper: Keeper) {
@@ -395,11 +513,16 @@ impl Scheduler {
         for id in woken.drain(..) {
             self.wake(id, Answer::Io(Ok(())));
         }
-        self.timers.expire(Instant::now(), &mut woken);
-        for id in woken.drain(..) {
-            self.wake(id, Answer::Nothing);
-        }
         self.woken = woken;
+        let mut fired = std::mem::take(&mut self.fired);
+        self.timers.expire(Instant::now(), &mut fired);
+        for (key, alarm) in fired.drain(..) {
+            match alarm {
+                Alarm::Wake(id) => self.wake(id, Answer::Nothing),
+                Alarm::Deadline(id) => self.deadline_passed(id, key),
+            }
+        }
+        self.fired = fired;
         self.schedule(io, Answer::Alone(false));
     }
 }

@@ -129,6 +129,49 @@ pub fn spawn<G: Coroutine, E>(
     spawned(NewTask::new(coroutine, slot.clone()), slot)
 }
 
+/// Starts a new task that runs `coroutine`, and goes on in the same turn (asyncio's
+/// `create_task`): the new task is put at the back of the ready queue and first runs when the
+/// caller next waits. [`spawn`] instead gives up the caller's turn.
+///
+/// ```
+/// # use corogen::exec::{self, Reply, SysCall, sys};
+/// # use corogen::prelude::*;
+/// # use std::{cell::RefCell, rc::Rc};
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn child(log: Rc<RefCell<Vec<&'static str>>>) {
+///     log.borrow_mut().push("child runs");
+/// }
+///
+/// #[generator(yield = SysCall, send = Reply)]
+/// fn parent(log: Rc<RefCell<Vec<&'static str>>>) {
+///     let a = yield_from!(sys::create_task(child(Rc::clone(&log))));
+///     log.borrow_mut().push("create_task: the parent goes on");
+///     yield_from!(sys::wait(a)).unwrap();
+///     let b = yield_from!(sys::spawn(child(Rc::clone(&log))));
+///     log.borrow_mut().push("spawn: the child ran first");
+///     yield_from!(sys::wait(b)).unwrap();
+/// }
+///
+/// let log = Rc::default();
+/// exec::run(parent(Rc::clone(&log))).unwrap();
+/// assert_eq!(
+///     *log.borrow(),
+///     ["create_task: the parent goes on", "child runs", "child runs", "spawn: the child ran first"]
+/// );
+/// ```
+pub fn create_task<G: Coroutine, E>(
+    coroutine: G,
+) -> Gen<impl Future<Output = JoinHandle<G::Return>>, SysCall, Reply, E> {
+    let slot = Slot::default();
+    let new = NewTask::new(coroutine, slot.clone());
+    self::coroutine(move |co| async move {
+        match co.yield_(SysCall(Request::CreateTask(new))).await.0 {
+            Answer::TaskId(id) => JoinHandle { id, slot },
+            _ => unexpected("create_task"),
+        }
+    })
+}
+
 fn spawned<R, E>(
     new: NewTask,
     slot: Slot<R>,

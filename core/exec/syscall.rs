@@ -14,6 +14,7 @@ use super::notify::Notify;
 use super::scheduler::Scheduler;
 use super::selector::{Interest, Keeper};
 use super::task::{BoxedFrame, NewTask, TaskEnded, TaskId};
+use super::timer::TimerKey;
 
 /// A request from a task to the scheduler: the yield type of every task coroutine.
 ///
@@ -26,6 +27,8 @@ pub(crate) enum Request {
     Pause,
     TaskId,
     Spawn(NewTask),
+    /// Start a task, and go on in the same turn (asyncio's `create_task`).
+    CreateTask(NewTask),
     Kill(TaskId),
     /// Ask task `TaskId` to stop: cancellation reaches it at its next turn.
     Cancel(TaskId),
@@ -35,6 +38,10 @@ pub(crate) enum Request {
     Sleep(Instant),
     /// Wait until the file descriptor is ready for the interest.
     Io(RawFd, Interest, Keeper),
+    /// Start a timeout that ends at this deadline; answered with its key.
+    Deadline(Instant),
+    /// End the timeout of this key.
+    Disarm(TimerKey),
     /// Handled by the task itself: push this coroutine and run it.
     Call(BoxedFrame),
     /// The I/O task's turn: poll the OS, wake whoever is ready.
@@ -59,6 +66,11 @@ pub(crate) enum Answer {
     Ended(Result<(), TaskEnded>),
     Io(io::Result<()>),
     Returned(Box<dyn Any>),
+    /// The key of a timeout just started.
+    Deadline(TimerKey),
+    /// The deadline of the timeout of this key has passed: what the task waited for was
+    /// unregistered.
+    TimedOut(TimerKey),
     /// To the I/O task: whether it is the only task left.
     Alone(bool),
 }
@@ -75,6 +87,7 @@ impl fmt::Debug for SysCall {
             Request::Pause => "Pause",
             Request::TaskId => "TaskId",
             Request::Spawn(_) => "Spawn",
+            Request::CreateTask(_) => "CreateTask",
             Request::Kill(_) => "Kill",
             Request::Cancel(_) => "Cancel",
             Request::Wait(_) => "Wait",
@@ -82,6 +95,8 @@ impl fmt::Debug for SysCall {
             Request::Sleep(_) => "Sleep",
             Request::Io(_, Interest::Read, _) => "Readable",
             Request::Io(_, Interest::Write, _) => "Writable",
+            Request::Deadline(_) => "Deadline",
+            Request::Disarm(_) => "Disarm",
             Request::Call(_) => "Call",
             Request::PollIo => "PollIo",
         };
@@ -103,6 +118,17 @@ pub(crate) fn unexpected(what: &str) -> ! {
 impl Scheduler {
     /// Carries out the system call `call` that task `id` made (Beazley's `SystemCall.handle`).
     pub(crate) fn dispatch(&mut self, id: TaskId, call: SysCall) {
+        let waits = matches!(
+            call.0,
+            Request::Pause
+                | Request::Wait(_)
+                | Request::Sleep(_)
+                | Request::Io(..)
+                | Request::Notified(_)
+        );
+        if waits && self.tell_deadline(id) {
+            return; // a timeout that ended while the task was ready: it does not wait
+        }
         match call.0 {
             Request::Pause => self.schedule(id, Answer::Nothing),
             Request::TaskId => self.schedule(id, Answer::TaskId(id)),
@@ -128,8 +154,11 @@ impl Scheduler {
             Request::Notified(notify) => self.wait_notify(id, notify),
             Request::Sleep(deadline) => self.sleep(id, deadline),
             Request::Io(fd, interest, keeper) => self.wait_io(id, fd, interest, keeper),
+            Request::Deadline(at) => self.set_deadline(id, at),
+            Request::Disarm(key) => self.disarm(id, key),
             Request::PollIo => self.poll_io(id),
             Request::Call(_) => unreachable!("a task runs its own calls"),
+            Request::CreateTask(_) => unreachable!("the scheduler's turn carries it out"),
         }
     }
 }

@@ -104,6 +104,13 @@ impl<H, C: Default> Table<H, C> {
         Some((hot, cold))
     }
 
+    /// The ids of the live entries, in slot order.
+    pub(crate) fn ids(&self) -> Vec<TaskId> {
+        let live = self.hot.iter().enumerate();
+        live.filter_map(|(slot, entry)| Some(TaskId::new(entry.as_ref()?.0, slot as u32)))
+            .collect()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }
