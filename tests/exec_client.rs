@@ -418,3 +418,50 @@ fn a_cancelled_read_line_throws_cancelled_in_and_its_cleanup_may_still_use_the_s
     assert_eq!(lines, [&b"one\n"[..], b"part"]);
     assert_eq!(said, b"bye\n");
 }
+
+#[test]
+fn a_connect_that_hangs_times_out_and_leaves_the_poller() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(slow: SocketAddr, quick: SocketAddr) -> (io::Result<SocketAddr>, usize, bool) {
+        yield_from!(sys::sleep(Duration::from_millis(1))); // makes the poller
+        let before = epoll_entries();
+        let timed_out = yield_from!(net::TcpStream::connect_timeout(
+            slow,
+            Duration::from_millis(50)
+        ))
+        .map(|conn| conn.peer_addr().unwrap());
+        let after = epoll_entries() - before;
+        let quick = yield_from!(net::TcpStream::connect_timeout(
+            quick,
+            Duration::from_secs(30)
+        ));
+        (timed_out, after, quick.is_ok())
+    }
+    let _serial = serial();
+    let host = slow_host();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let quick = listener.local_addr().unwrap();
+    let (timed_out, after, quick) = exec::run(main_task(host.addr, quick)).unwrap();
+    let error = timed_out.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TimedOut);
+    assert_eq!(
+        after, 0,
+        "the socket given up was closed and left the poller"
+    );
+    assert!(quick, "a connection made in time is returned");
+}
+
+#[test]
+fn a_refused_connect_with_a_timeout_is_refused_at_once() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(addr: SocketAddr) -> io::Result<net::TcpStream> {
+        yield_from!(net::TcpStream::connect_timeout(
+            addr,
+            Duration::from_secs(30)
+        ))
+    }
+    let _serial = serial();
+    let (_bound, addr) = refusing();
+    let refused = exec::run(main_task(addr)).unwrap().unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+}

@@ -7,6 +7,7 @@
 use core::future::Future;
 use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
 
 use rustix::io::Errno;
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
@@ -15,6 +16,7 @@ use super::{TcpStream, wait};
 use crate::Gen;
 use crate::exec::selector::Interest;
 use crate::exec::syscall::{Reply, SysCall, coroutine};
+use crate::exec::{Cancellable, TimedOut};
 
 impl TcpStream {
     /// Connects to `addr`, waiting through the scheduler until the connection is made
@@ -73,6 +75,55 @@ impl TcpStream {
                     "the address resolves to no address",
                 )
             }))
+        })
+    }
+}
+
+impl TcpStream {
+    /// [`connect`](Self::connect), given up once `timeout` has passed (asyncio's
+    /// `wait_for(open_connection(...), timeout)`): the time is for all the addresses `addr`
+    /// resolves to together. A connection attempt given up is closed and leaves the poller.
+    ///
+    /// # Errors
+    /// `TimedOut` if no connection was made in time (like asyncio's `TimeoutError`, an
+    /// I/O error); else as [`connect`](Self::connect).
+    ///
+    /// ```
+    /// use corogen::exec::{self, Reply, SysCall, net};
+    /// use corogen::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn client(addr: std::net::SocketAddr) -> std::io::Result<std::net::SocketAddr> {
+    ///     let conn = yield_from!(net::TcpStream::connect_timeout(addr, Duration::from_secs(5)))?;
+    ///     conn.peer_addr()
+    /// }
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let addr = listener.local_addr()?;
+    /// assert_eq!(exec::run(client(addr)).unwrap()?, addr);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn connect_timeout<A, E>(
+        addr: A,
+        timeout: Duration,
+    ) -> Gen<impl Future<Output = io::Result<TcpStream>>, SysCall, Reply, E>
+    where
+        A: ToSocketAddrs + 'static,
+        E: Cancellable + 'static,
+    {
+        coroutine(move |co| async move {
+            let connecting = TcpStream::connect(addr);
+            match co
+                .delegate::<_, false>(crate::exec::timeout(timeout, connecting))
+                .await
+            {
+                Ok(connected) => connected,
+                Err(TimedOut) => Err(io::Error::new(
+                    ErrorKind::TimedOut,
+                    "no connection was made before the timeout",
+                )),
+            }
         })
     }
 }
