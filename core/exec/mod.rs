@@ -86,7 +86,9 @@
 //! | `cancel` | [`Cancelled`] and [`Cancellable`] |
 //! | `timeout` | [`timeout`] and [`timeout_at`] |
 //! | `group` | [`gather`], [`try_gather`], [`as_completed`], [`TaskGroup`] |
-//! | [`net`] | TCP sockets that own their registration in the poller and wait through the scheduler |
+//! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
+//! | [`pool`] | a bounded thread pool for blocking closures, whose waiters a `RemoteNotify` wakes |
+//! | [`process`] | child processes: non-blocking pipes and a pidfd in the poller (Linux) |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults
@@ -102,6 +104,9 @@ mod current;
 mod group;
 pub mod net;
 mod notify;
+pub mod pool;
+#[cfg(target_os = "linux")]
+pub mod process;
 mod scheduler;
 mod selector;
 pub mod sync;
