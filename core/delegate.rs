@@ -120,9 +120,31 @@ impl<I: Iterator, E> IntoTarget<I::Item, (), E> for DelegateIter<I, E> {
             unchanged",
     note = "an iterable (`IntoIterator<Item = {Y}>`) can be delegated to when the send type is `()`"
 )]
-pub trait Delegate<Y, S, E>: IntoTarget<Y, S, E> {}
+pub trait Delegate<Y, S, E> {
+    /// What the delegation drives.
+    #[doc(hidden)]
+    type Target: Target<Y, S, E>;
+
+    /// Makes the argument the target its `yield_from!` drives.
+    #[doc(hidden)]
+    fn __into_target(self) -> Self::Target;
+
+    /// What `yield_from!` calls where its argument is, with the argument's type: an argument
+    /// that cannot be delegated to is reported there, once, with this trait's message.
+    #[doc(hidden)]
+    fn __check(_: PhantomData<Self>)
+    where
+        Self: Sized,
+    {
+    }
+}
 #[diagnostic::do_not_recommend]
-impl<T: IntoTarget<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {}
+impl<T: IntoTarget<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {
+    type Target = T::Target;
+    fn __into_target(self) -> T::Target {
+        self.into_target()
+    }
+}
 
 fn begin_gen<B: Future, Y, S, E>(
     g: Pin<&mut Gen<B, Y, S, E>>,
@@ -220,17 +242,20 @@ impl<T, Y, S, E> Probe<T, Y, S, E> {
 }
 
 /// Chosen by `yield_from!` (first) when its argument is something to delegate to.
+///
+/// Each `Via*` choice gives the type to check with `Delegate::__check` (which reports an
+/// argument that is not a [`Delegate`] where it is written, once) and the target to drive.
 pub trait ViaGenerator {
-    /// What the delegation drives.
+    /// The type checked, and what the delegation drives.
     type Target;
     /// Takes the argument out of the probe.
     fn __delegate(&self) -> Self::Target;
 }
 
 impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &Probe<T, Y, S, E> {
-    type Target = T;
-    fn __delegate(&self) -> T {
-        self.take()
+    type Target = (PhantomData<T>, T::Target);
+    fn __delegate(&self) -> Self::Target {
+        (PhantomData, self.take().__into_target())
     }
 }
 
@@ -410,32 +435,54 @@ fn no_return_value() -> ! {
 /// (Python's `yield from iterable`). The generator's send type must be `()`: values sent while
 /// an iterator is delegated to would have nowhere to go.
 pub trait ViaIterator {
-    /// What the delegation drives.
+    /// The type checked, and what the delegation drives.
     type Target;
     /// Takes the argument out of the probe.
     fn __delegate(&self) -> Self::Target;
 }
 
 impl<I: IntoIterator<Item = Y>, Y, E> ViaIterator for &&Probe<I, Y, (), E> {
-    type Target = DelegateIter<I::IntoIter, E>;
+    type Target = (
+        PhantomData<DelegateIter<I::IntoIter, E>>,
+        DelegateIter<I::IntoIter, E>,
+    );
     fn __delegate(&self) -> Self::Target {
-        DelegateIter::new(self.take().into_iter())
+        (PhantomData, DelegateIter::new(self.take().into_iter()))
     }
 }
 
-/// Chosen by `yield_from!` (last) for anything else: the argument itself, which is not a
-/// [`Delegate`], so that the error names it and the delegating generator's types.
+/// Chosen by `yield_from!` (last) for anything else: the argument's type, which is not a
+/// [`Delegate`], for the check to report, and a target that is never driven, so that nothing
+/// else is reported.
 pub trait ViaAnything {
-    /// The argument.
-    type Target;
     /// Takes the argument out of the probe.
-    fn __delegate(&self) -> Self::Target;
+    fn __delegate<O>(&self) -> (PhantomData<Self::Argument>, Rejected<O>);
+    /// The argument's type.
+    type Argument;
 }
 
 impl<T, Y, S, E> ViaAnything for Probe<T, Y, S, E> {
-    type Target = T;
-    fn __delegate(&self) -> T {
-        self.take()
+    type Argument = T;
+    fn __delegate<O>(&self) -> (PhantomData<T>, Rejected<O>) {
+        drop(self.take());
+        (PhantomData, Rejected(PhantomData))
+    }
+}
+
+/// The target of an argument that cannot be delegated to: the program does not compile, so it
+/// is never driven. Its output is whatever the `yield_from!` is used as, so that nothing else
+/// is reported.
+pub struct Rejected<O>(PhantomData<O>);
+
+impl<O, Y, S, E> Target<Y, S, E> for Rejected<O> {
+    type Output = O;
+
+    fn begin(self: Pin<&mut Self>) -> Begin<O, Y, S, E> {
+        unreachable!("a program with a rejected yield_from! does not compile")
+    }
+
+    fn finish(self: Pin<&mut Self>) -> O {
+        unreachable!("a program with a rejected yield_from! does not compile")
     }
 }
 

@@ -1,10 +1,13 @@
 //! The [`Generator`] trait and the Python-style methods of [`GeneratorExt`].
 
-use crate::level::{Level, Seal};
-use crate::{CloseError, Gen, GeneratorState, ResumeError, Status};
-use core::future::Future;
 use core::ops::DerefMut;
 use core::pin::Pin;
+
+use crate::iter::IterResults;
+use crate::level::{Level, Seal};
+use crate::{CloseError, GeneratorState, ResumeError, Status};
+
+pub(crate) use crate::iter::{iterated, next_of_cold};
 
 /// What a resume delivers to a generator: the low-level form of `start`, `send`, `throw` and
 /// `close`.
@@ -100,6 +103,32 @@ pub trait Generator {
     #[inline(always)]
     fn send_value(self: Pin<&mut Self>, value: Self::Send) -> ResumeResult<Self, Self::Send> {
         sent(self.resume(Resume::Send(value)))
+    }
+
+    /// Boxes the generator as a [`BoxGenerator`], a generator of any body with these four
+    /// types, with no annotation needed: for recursion, for struct fields, and for lists of
+    /// different generators. A boxed generator iterates, and `yield_from!` delegates to it.
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    ///
+    /// // Each level delegates to a smaller one: the box gives the recursion a finite type.
+    /// #[generator(yield = u32)]
+    /// fn countdown(n: u32) {
+    ///     if n > 0 {
+    ///         yield_!(n);
+    ///         yield_from!(countdown(n - 1).boxed());
+    ///     }
+    /// }
+    ///
+    /// let all: Vec<u32> = countdown(3).boxed().collect();
+    /// assert_eq!(all, [3, 2, 1]);
+    /// ```
+    fn boxed<'a>(self) -> BoxGenerator<'a, Self::Yield, Self::Send, Self::Return, Self::Throw>
+    where
+        Self: Sized + 'a,
+    {
+        Box::pin(self)
     }
 
     /// The generator as a level of `yield_from!`'s flat protocol, if it is one (a `Gen`, or a
@@ -232,6 +261,92 @@ pub trait GeneratorExt: Generator {
     /// [`CloseError::Ignored`] if the body yielded instead of finishing,
     /// [`CloseError::Raised`] if it raised an error. Either way the generator has finished.
     fn close(&mut self) -> CloseResult<Self>;
+
+    /// Python's `next(g)`: starts a generator that has not started, or sends `S::default()` to
+    /// a suspended one (Python's `next()` sends `None`), with the result type of
+    /// [`send`](GeneratorExt::send). A value refused by a generator that cannot run is the
+    /// default.
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    /// use std::pin::pin;
+    ///
+    /// #[generator(yield = u32, send = Option<u32>)]
+    /// fn counter() -> u32 {
+    ///     let mut n = 0;
+    ///     while n < 2 {
+    ///         if let Some(jump) = yield_!(n) {
+    ///             n = jump;
+    ///         } else {
+    ///             n += 1;
+    ///         }
+    ///     }
+    ///     n
+    /// }
+    ///
+    /// let mut g = pin!(counter());
+    /// assert_eq!(g.resume_next(), Ok(GeneratorState::Yielded(0)));
+    /// assert_eq!(g.resume_next(), Ok(GeneratorState::Yielded(1)));
+    /// assert_eq!(g.resume_next(), Ok(GeneratorState::Complete(2)));
+    /// assert_eq!(g.resume_next(), Err(ResumeError::Finished(None)));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`send`](GeneratorExt::send), apart from [`ResumeError::NotStarted`], which it never
+    /// returns.
+    fn resume_next(&mut self) -> ResumeResult<Self, Self::Send>
+    where
+        Self::Send: Default;
+
+    /// Iterates the yielded values as `Ok`, and a raised error as one last `Err` (Python's
+    /// `for x in g`, where an exception propagates out of the loop); each step is a
+    /// [`resume_next`](GeneratorExt::resume_next). After the iteration, the return value (Python's
+    /// `StopIteration.value`) is read from the iterator with
+    /// [`return_value`](IterResults::return_value).
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    /// use std::pin::pin;
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Negative(i32);
+    ///
+    /// #[generator(yield = i32, throw = Negative)]
+    /// fn checked(values: Vec<i32>) -> usize {
+    ///     for (i, v) in values.iter().enumerate() {
+    ///         if *v < 0 {
+    ///             raise_!(Negative(*v));
+    ///         }
+    ///         yield_!(*v);
+    ///         if i == 1 {
+    ///             return 2;
+    ///         }
+    ///     }
+    ///     values.len()
+    /// }
+    ///
+    /// // The error ends the iteration, as an exception leaves Python's loop.
+    /// let mut g = pin!(checked(vec![1, -2, 3]));
+    /// let seen: Vec<_> = g.iter_results().collect();
+    /// assert_eq!(seen, [Ok(1), Err(Negative(-2))]);
+    ///
+    /// // `?` passes the error on; the return value is there after the loop.
+    /// fn total(values: Vec<i32>) -> Result<(i32, Option<usize>), Negative> {
+    ///     let mut g = pin!(checked(values));
+    ///     let mut items = g.iter_results();
+    ///     let mut sum = 0;
+    ///     for item in &mut items {
+    ///         sum += item?;
+    ///     }
+    ///     Ok((sum, items.into_return_value()))
+    /// }
+    /// assert_eq!(total(vec![5, 6, 7]), Ok((11, Some(2))));
+    /// assert_eq!(total(vec![-1]), Err(Negative(-1)));
+    /// ```
+    fn iter_results(&mut self) -> IterResults<'_, Self>
+    where
+        Self: Sized,
+        Self::Send: Default;
 }
 
 impl<P> GeneratorExt for Pin<P>
@@ -266,6 +381,26 @@ where
             Resumed::IgnoredClose(y) | Resumed::Yielded(y) => Err(CloseError::Ignored(y)),
             Resumed::Closed | Resumed::Refused(..) => Ok(None),
         }
+    }
+
+    #[inline]
+    fn resume_next(&mut self) -> ResumeResult<Self, Self::Send>
+    where
+        Self::Send: Default,
+    {
+        match self.status() {
+            Status::Created => self
+                .start()
+                .map_err(|e| e.map_value(|()| Default::default())),
+            _ => self.send(Default::default()),
+        }
+    }
+
+    fn iter_results(&mut self) -> IterResults<'_, Self>
+    where
+        Self::Send: Default,
+    {
+        IterResults::new(self)
     }
 }
 
@@ -309,103 +444,6 @@ fn settled<Y, R, S, E, T>(
     }
 }
 
-/// The shared step of iteration: Python's `next()`, which sends `None` (here `S::default()`).
-#[inline]
-fn next_of<G>(mut g: Pin<&mut G>) -> Option<G::Yield>
-where
-    G: Generator<Send: Default> + ?Sized,
-{
-    let arg = match g.status() {
-        Status::Created => Resume::Start,
-        Status::Suspended => Resume::Send(Default::default()),
-        Status::Finished | Status::Poisoned => return None,
-    };
-    iterated(g.as_mut().resume(arg))
-}
-
-/// `next()` of a `Gen`: a suspended one is resumed on the inline path.
-#[inline(always)]
-fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
-    g.send_then(S::default(), iterated, |g, _| next_of_cold(g))
-}
-
-#[cold]
-#[inline(never)]
-pub(crate) fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
-    match g.status() {
-        Status::Created => iterated(g.resume_cold(Resume::Start)),
-        // Finished or poisoned: a suspended generator took the inline path.
-        _ => None,
-    }
-}
-
-#[inline(always)]
-pub(crate) fn iterated<Y, R, S, E>(outcome: Resumed<Y, R, S, E>) -> Option<Y> {
-    match outcome {
-        Resumed::Yielded(y) => Some(y),
-        Resumed::Raised(_) => raised_while_iterated(),
-        _ => None,
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn raised_while_iterated() -> ! {
-    panic!(
-        "a generator raised an error while it was iterated; drive it with send() to receive the error"
-    )
-}
-
-/// A pinned generator is an iterator over its yielded values: each `next()` resumes it with the
-/// default send value (Python's `next()` sends `None`). The return value is dropped; iteration
-/// is fused.
-///
-/// ```
-/// use corogen::prelude::*;
-/// use std::pin::pin;
-///
-/// #[generator(yield = u64)]
-/// fn squares(n: u64) {
-///     for i in 1..=n {
-///         yield_!(i * i);
-///     }
-/// }
-///
-/// let v: Vec<u64> = pin!(squares(4)).collect();
-/// assert_eq!(v, [1, 4, 9, 16]);
-/// ```
-///
-/// # Panics
-/// If the body raises an error with `raise_!`: an iterator has no way to report it.
-impl<B: Future, Y, S: Default, E> Iterator for Pin<&mut Gen<B, Y, S, E>> {
-    type Item = Y;
-
-    #[inline]
-    fn next(&mut self) -> Option<Y> {
-        next_of_gen(self.as_mut())
-    }
-
-    #[inline]
-    fn fold<Acc, F: FnMut(Acc, Y) -> Acc>(mut self, init: Acc, f: F) -> Acc {
-        self.as_mut().fold_yields(init, f)
-    }
-}
-
-/// A boxed generator iterates like a pinned one.
-impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
-    type Item = Y;
-
-    #[inline]
-    fn next(&mut self) -> Option<Y> {
-        next_of_gen(self.as_mut())
-    }
-
-    #[inline]
-    fn fold<Acc, F: FnMut(Acc, Y) -> Acc>(mut self, init: Acc, f: F) -> Acc {
-        self.as_mut().fold_yields(init, f)
-    }
-}
-
 /// A boxed generator of any type, for collections of generators of different bodies. The
 /// parameters follow Python's `Generator[YieldType, SendType, ReturnType]`, then the throw type.
 ///
@@ -432,14 +470,18 @@ impl<B: Future, Y, S: Default, E> Iterator for Pin<Box<Gen<B, Y, S, E>>> {
 pub type BoxGenerator<'a, Y, S = (), R = (), E = core::convert::Infallible> =
     Pin<Box<dyn Generator<Yield = Y, Send = S, Return = R, Throw = E> + 'a>>;
 
-/// A boxed generator of any type iterates like a pinned one.
-impl<Y, S: Default, R, E> Iterator for BoxGenerator<'_, Y, S, R, E> {
-    type Item = Y;
-
-    fn next(&mut self) -> Option<Y> {
-        next_of(self.as_mut())
-    }
+/// The body of a generator made by `#[generator]`, which its [`Gen`](crate::Gen) runs: a
+/// `#[generator]` function returns `Gen<impl Body<Return = R>, Y, S, E>`, where `R` is its
+/// declared return type. Every body is its own type, as every closure is; a function's
+/// generator type is named only through this bound (or boxed, as a [`BoxGenerator`]).
+///
+/// It is implemented for every [`Future`](core::future::Future), the form the attribute lowers a
+/// body to; only bodies the attribute wrote can yield.
+pub trait Body: core::future::Future<Output = <Self as Body>::Return> {
+    /// The generator's return value.
+    type Return;
 }
 
-impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<&mut Gen<B, Y, S, E>> {}
-impl<B: Future, Y, S: Default, E> core::iter::FusedIterator for Pin<Box<Gen<B, Y, S, E>>> {}
+impl<F: core::future::Future> Body for F {
+    type Return = F::Output;
+}

@@ -55,8 +55,12 @@
 //! assert!(matches!(mean.send(3.0), Err(ResumeError::Finished(3.0))));
 //! ```
 //!
-//! A generator whose send type is `()` (or any `Default` type, as Python's `next()` sends
-//! `None`) is an [`Iterator`] once pinned:
+//! Python's `next(g)` is [`resume_next`](GeneratorExt::resume_next): it starts a new generator
+//! or sends `S::default()` to a suspended one (Python's `next()` sends `None`), with the result
+//! type of `send`, so that one loop drives a generator from start to return value.
+//!
+//! A generator whose send type is `()` (or any `Default` type) is an [`Iterator`] once pinned;
+//! `for x in g` also takes it by value (pinning it in a box for the loop):
 //!
 //! ```
 //! use corogen::prelude::*;
@@ -73,7 +77,25 @@
 //!
 //! let first: Vec<u64> = pin!(fib()).take(8).collect();
 //! assert_eq!(first, [0, 1, 1, 2, 3, 5, 8, 13]);
+//!
+//! let mut small = Vec::new();
+//! for n in fib() {
+//!     if n > 10 {
+//!         break;
+//!     }
+//!     small.push(n);
+//! }
+//! assert_eq!(small, [0, 1, 1, 2, 3, 5, 8]);
 //! ```
+//!
+//! An iterator has no place for an error, so a generator that raises while it is iterated
+//! panics, and its return value is dropped. [`iter_results`](GeneratorExt::iter_results)
+//! iterates `Ok(value)`s and then the raised error as a last `Err` (as an exception leaves
+//! Python's `for` loop), and keeps the return value (Python's `StopIteration.value`) for after
+//! the loop.
+//!
+//! [`boxed`](Generator::boxed) makes any generator a [`BoxGenerator`], with no annotation: for
+//! recursion, struct fields and lists of different generators.
 //!
 //! # Close and throw
 //!
@@ -94,7 +116,6 @@
 //!         match try_yield!(n) {
 //!             Ok(()) => n += 1,
 //!             Err(Interrupt::Close) => return "closed cleanly",
-//!             Err(Interrupt::Throw(never)) => match never {},
 //!         }
 //!     }
 //! }
@@ -133,6 +154,56 @@
 //! t.send(()).unwrap();
 //! assert_eq!(t.send(()), Ok(GeneratorState::Yielded(2)));
 //! assert_eq!(t.throw(Reset), Ok(GeneratorState::Yielded(0)));
+//! ```
+//!
+//! # Errors and `?`
+//!
+//! A generator has two ways to end with an error, and they are told apart by type:
+//!
+//! - **raising** it: [`raise_!`] raises an error of the generator's `throw` type out of the
+//!   body, as Python's `raise`; the caller of the resume receives [`ResumeError::Raised`] (and
+//!   [`iter_results`](GeneratorExt::iter_results) a last `Err`);
+//! - **returning** it: `?` works as in any function and returns the error as the generator's
+//!   return value, so a generator that uses `?` declares a `Result` (or `Option`) return type,
+//!   and the caller finds the error in [`GeneratorState::Complete`].
+//!
+//! `?` does not raise, because the return type says what it returns through, as everywhere in
+//! Rust, and because the two kinds of error often differ (a parse error is returned, a
+//! cancellation thrown in passes through). To raise a `Result`'s error, match it:
+//!
+//! ```
+//! use corogen::prelude::*;
+//! use std::num::ParseIntError;
+//! use std::pin::pin;
+//!
+//! // `?` returns the error: the return type is a `Result`.
+//! #[generator(yield = u32)]
+//! fn parsed(words: Vec<&'static str>) -> Result<usize, ParseIntError> {
+//!     for word in &words {
+//!         yield_!(word.parse()?);
+//!     }
+//!     Ok(words.len())
+//! }
+//!
+//! // `raise_!` raises it: the error type is the throw type.
+//! #[generator(yield = u32, throw = ParseIntError)]
+//! fn raised(words: Vec<&'static str>) {
+//!     for word in words {
+//!         let n = match word.parse::<u32>() {
+//!             Ok(n) => n,
+//!             Err(e) => raise_!(e),
+//!         };
+//!         yield_!(n);
+//!     }
+//! }
+//!
+//! let mut g = pin!(parsed(vec!["1", "x"]));
+//! assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+//! assert!(matches!(g.send(()), Ok(GeneratorState::Complete(Err(_)))));
+//!
+//! let mut g = pin!(raised(vec!["1", "x"]));
+//! assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+//! assert!(matches!(g.send(()), Err(ResumeError::Raised(_))));
 //! ```
 //!
 //! # Delegation
@@ -181,7 +252,7 @@
 //! becomes, in essence,
 //!
 //! ```ignore
-//! fn squares(n: u64) -> Gen<impl Future<Output = ()>, u64, (), Infallible> {
+//! fn squares(n: u64) -> Gen<impl Body<Return = ()>, u64, (), Infallible> {
 //!     let body = move |co| async move {
 //!         let n = n;
 //!         for i in 0..n {
@@ -193,7 +264,8 @@
 //! }
 //! ```
 //!
-//! The `Gen` holds the body inline (no allocation) together with a small header. To resume, it
+//! (a [`Body`] is what the `async` block is). The `Gen` holds the body inline (no allocation)
+//! together with a small header. To resume, it
 //! polls the body with a waker whose data pointer is that header; a yield point finds the
 //! header through the poll context, leaves its value there and returns `Pending`. The waker
 //! is recognised by its vtable and its clones carry no pointer, so the channel cannot be
@@ -218,6 +290,7 @@
 mod delegate;
 pub mod exec;
 mod generator;
+mod iter;
 mod level;
 mod machine;
 mod state;
@@ -230,16 +303,23 @@ pub mod __private;
 
 pub use crate::delegate::Delegate;
 pub use crate::generator::{
-    BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
+    Body, BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult,
+    Resumed,
 };
+pub use crate::iter::IterResults;
 pub use crate::machine::Gen;
-pub use crate::state::{CloseError, GeneratorState, IgnoredClose, Interrupt, ResumeError, Status};
+pub use crate::state::{
+    CloseError, GeneratorState, IgnoredClose, Interrupt, Raise, ResumeError, Status,
+};
 
 /// Marks a function as a generator.
 ///
 /// The body yields with [`yield_!`], [`try_yield!`], [`yield_from!`] and
 /// [`try_yield_from!`], and may raise with [`raise_!`]. The function's declared return type is
-/// the generator's return value; the function itself returns a [`Gen`].
+/// the generator's return value; the function itself returns a [`Gen`] of a [`Body`]. In the
+/// body, `?` returns an error as the generator's return value (so the declared return type is a
+/// `Result` or an `Option`), and [`raise_!`] raises one to the caller; see the crate docs'
+/// "Errors and `?`".
 ///
 /// Arguments, all optional, each at most once:
 ///
@@ -377,8 +457,8 @@ macro_rules! raise_ {
 /// Everything a program that writes or drives generators needs.
 pub mod prelude {
     pub use crate::{
-        CloseError, Gen, Generator, GeneratorExt, GeneratorState, Interrupt, ResumeError, Status,
-        generator, raise_, try_yield, try_yield_from, yield_, yield_from,
+        BoxGenerator, CloseError, Gen, Generator, GeneratorExt, GeneratorState, Interrupt,
+        ResumeError, Status, generator, raise_, try_yield, try_yield_from, yield_, yield_from,
     };
 }
 

@@ -5,6 +5,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::delegate::sealed::Target;
 pub use crate::delegate::{
     Delegate, DelegateDyn, DelegateIter, DelegatePoint, Held, Probe, ViaAnything, ViaGenerator,
     ViaIterator,
@@ -59,20 +60,24 @@ impl<Y, S, E> Co<Y, S, E> {
         YieldPoint::new(value)
     }
 
-    /// `raise_!(error)` and `raise_!(Interrupt::…)`.
-    pub fn raise(self, error: impl Raisable<E>) -> RaisePoint<Y, S, E> {
+    /// `raise_!(error)` and `raise_!(Interrupt::…)`: the expansion makes the argument an
+    /// interrupt with `Raise` where it is (so that a wrong one is reported there), and hands
+    /// the interrupt on.
+    pub fn raise(self, error: impl crate::Raise<E>) -> RaisePoint<Y, S, E> {
         RaisePoint {
-            error: Some(error.into_interrupt()),
+            error: Some(error.__into_interrupt()),
             _types: PhantomData,
         }
     }
 
-    /// `yield_from!(target)` and `try_yield_from!(target)`.
-    pub fn delegate<T: Delegate<Y, S, E>, const CATCH: bool>(
+    /// `yield_from!(target)` and `try_yield_from!(target)`: `target` is what
+    /// `Delegate::__into_target` made of the argument (called by the expansion where the
+    /// argument is, so that one that cannot be delegated to is reported there, once).
+    pub fn delegate<T: Target<Y, S, E>, const CATCH: bool>(
         self,
         target: T,
-    ) -> DelegatePoint<T::Target, Y, S, E, CATCH> {
-        DelegatePoint::new(target.into_target())
+    ) -> DelegatePoint<T, Y, S, E, CATCH> {
+        DelegatePoint::new(target)
     }
 }
 
@@ -195,7 +200,7 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
 
 /// The argument of `raise_!`, probed for what it is: an interrupt of a `try_yield_from!`
 /// (whose kind a bare `Interrupt::Close` takes), one of a `try_yield!`, or anything else, which
-/// [`Raisable`] then accepts or rejects.
+/// [`Raise`](crate::Raise) then accepts or rejects.
 pub struct RaiseProbe<T>(core::cell::Cell<Option<T>>);
 
 impl<T> RaiseProbe<T> {
@@ -239,7 +244,8 @@ impl<E> RaiseInterrupt for &RaiseProbe<Interrupt<E>> {
     }
 }
 
-/// Chosen last by `raise_!`: anything else (the throw type, or a mistake [`Raisable`] reports).
+/// Chosen last by `raise_!`: anything else (the throw type, or a mistake
+/// [`Raise`](crate::Raise) reports).
 pub trait RaiseAnything {
     /// The argument.
     type Raised;
@@ -251,33 +257,5 @@ impl<T> RaiseAnything for RaiseProbe<T> {
     type Raised = T;
     fn __raisable(&self) -> T {
         self.take()
-    }
-}
-
-/// What `raise_!` accepts: the generator's throw type, or an [`Interrupt`] to raise again what
-/// a `try_yield!` caught (Python's bare `raise` in an `except` block).
-#[diagnostic::on_unimplemented(
-    message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
-    label = "not a `{E}`",
-    note = "the throw type is declared with `#[generator(throw = Type)]`"
-)]
-pub trait Raisable<E> {
-    /// As an interrupt.
-    fn into_interrupt(self) -> Interrupt<E, IgnoredClose>;
-}
-
-impl<E> Raisable<E> for E {
-    fn into_interrupt(self) -> Interrupt<E, IgnoredClose> {
-        Interrupt::Throw(self)
-    }
-}
-
-impl<E, D: Into<IgnoredClose>> Raisable<E> for Interrupt<E, D> {
-    fn into_interrupt(self) -> Interrupt<E, IgnoredClose> {
-        match self {
-            Interrupt::Close => Interrupt::Close,
-            Interrupt::Throw(e) => Interrupt::Throw(e),
-            Interrupt::Ignored(d) => Interrupt::Ignored(d.into()),
-        }
     }
 }

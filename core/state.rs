@@ -97,6 +97,38 @@ impl<E> Interrupt<E> {
     }
 }
 
+/// What [`raise_!`](crate::raise_) takes in a generator thrown `E`: an `E`, or an
+/// [`Interrupt<E>`] to raise again what a [`try_yield!`](crate::try_yield) caught (Python's
+/// bare `raise` in an `except` block).
+#[diagnostic::on_unimplemented(
+    message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
+    label = "not the throw type `{E}`",
+    note = "the throw type is declared with `#[generator(throw = Type)]`"
+)]
+pub trait Raise<E> {
+    /// As an interrupt.
+    #[doc(hidden)]
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E> Raise<E> for E {
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose> {
+        Interrupt::Throw(self)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<E, D: Into<IgnoredClose>> Raise<E> for Interrupt<E, D> {
+    fn __into_interrupt(self) -> Interrupt<E, IgnoredClose> {
+        match self {
+            Interrupt::Close => Interrupt::Close,
+            Interrupt::Throw(e) => Interrupt::Throw(e),
+            Interrupt::Ignored(d) => Interrupt::Ignored(d.into()),
+        }
+    }
+}
+
 /// Why a resume did not deliver its value, or the error the body raised.
 ///
 /// `T` is the value the caller tried to deliver (`()` for `start`, the sent value for `send`,
@@ -126,6 +158,49 @@ impl<T, E> ResumeError<T, E> {
             | Self::Finished(t)
             | Self::Poisoned(t) => Some(t),
             Self::Raised(_) => None,
+        }
+    }
+
+    /// The same error with the undelivered value mapped by `f`; a raised error is kept.
+    ///
+    /// It makes the results of [`start`](crate::GeneratorExt::start) (whose value is `()`) and
+    /// [`send`](crate::GeneratorExt::send) one type, so that one variable can hold either:
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    /// use std::pin::pin;
+    ///
+    /// #[generator(yield = u32, send = u32)]
+    /// fn doubler() {
+    ///     let mut n = 1;
+    ///     loop {
+    ///         n = 2 * yield_!(n);
+    ///     }
+    /// }
+    ///
+    /// let mut g = pin!(doubler());
+    /// let mut last = g.start().map_err(|e| e.map_value(|()| 0));
+    /// for sent in [3, 4] {
+    ///     assert!(matches!(last, Ok(GeneratorState::Yielded(_))));
+    ///     last = g.send(sent);
+    /// }
+    /// assert_eq!(last, Ok(GeneratorState::Yielded(8)));
+    /// ```
+    pub fn map_value<U>(self, f: impl FnOnce(T) -> U) -> ResumeError<U, E> {
+        match self {
+            Self::NotStarted(t) => ResumeError::NotStarted(f(t)),
+            Self::AlreadyStarted(t) => ResumeError::AlreadyStarted(f(t)),
+            Self::Finished(t) => ResumeError::Finished(f(t)),
+            Self::Poisoned(t) => ResumeError::Poisoned(f(t)),
+            Self::Raised(e) => ResumeError::Raised(e),
+        }
+    }
+
+    /// The raised error, if the body raised one.
+    pub fn raised(self) -> Option<E> {
+        match self {
+            Self::Raised(e) => Some(e),
+            _ => None,
         }
     }
 

@@ -27,14 +27,15 @@ fn return_type(sig: &Signature) -> TokenStream {
     }
 }
 
-/// `fn name(args) -> ::corogen::Gen<impl Future<Output = R>, Y, S, E>`.
+/// `fn name(args) -> ::corogen::Gen<impl Body<Return = R>, Y, S, E>`.
 fn signature(sig: &Signature, args: &Args) -> Signature {
     let (y, s, e) = types(args);
     let r = return_type(sig);
-    let span = sig.output.span();
+    // The declared return type keeps its spans; the rest is the expansion's, so that a
+    // suggestion rustc makes about the generator's type is not spliced into the user's tokens.
     let mut sig = sig.clone();
-    sig.output = syn::parse_quote_spanned! {span=>
-        -> ::corogen::Gen<impl ::core::future::Future<Output = #r>, #y, #s, #e>
+    sig.output = syn::parse_quote! {
+        -> ::corogen::Gen<impl ::corogen::Body<Return = #r>, #y, #s, #e>
     };
     sig
 }

@@ -1,7 +1,7 @@
 //! The `#[generator]` attribute of [corogen](https://docs.rs/corogen). Use it through `corogen`.
 //!
-//! The attribute is a short pipeline: [`args`] parses the attribute's arguments, [`item`]
-//! parses and checks the function, [`transform`] rewrites its yield points, and [`expand`]
+//! The attribute is a short pipeline: `args` parses the attribute's arguments, `item`
+//! parses and checks the function, `transform` rewrites its yield points, and `expand`
 //! emits the function that returns a generator. Errors become `compile_error!`s in one place,
 //! beside a stub of the function so that one mistake gives one error.
 

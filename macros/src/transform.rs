@@ -11,7 +11,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ItemFn, Macro, Stmt, Token, Type};
+use syn::{Expr, ItemFn, Macro, ReturnType, Stmt, Token, Type};
 
 use crate::args::Args;
 use crate::item::combine;
@@ -28,6 +28,8 @@ pub fn run(mut function: ItemFn, args: &Args) -> syn::Result<Generator> {
     let mut rewriter = Rewriter {
         co: co.clone(),
         yield_ty: args.yield_ty.clone(),
+        types: nameable_types(args),
+        no_residual: no_residual(&function.sig.output),
         errors: Vec::new(),
     };
     rewriter.visit_block_mut(&mut function.block);
@@ -66,6 +68,10 @@ struct Rewriter {
     co: Ident,
     /// The declared yield type, which yielded values are checked against.
     yield_ty: Option<Type>,
+    /// The yield, send and throw types where a `let` may name them, else `_`.
+    types: [TokenStream; 3],
+    /// The declared return type, when `?` certainly cannot return through it.
+    no_residual: Option<String>,
     errors: Vec<syn::Error>,
 }
 
@@ -95,20 +101,24 @@ impl Rewriter {
                 self.yield_ty.as_ref(),
                 |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
             ),
-            // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type; the
-            // `Raisable` bound reports a wrong type. The probe picks the kind of `Interrupt`
-            // a bare `Interrupt::Close` is.
+            // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type. The probe
+            // picks the kind of `Interrupt` a bare `Interrupt::Close` is; `Raise`, called
+            // where the value is, reports a wrong one there.
             Point::Raise => {
                 let probe = Ident::new("__corogen_raised", Span::mixed_site());
                 let at = value.span();
-                let raised = quote_spanned!(at=> (&&&#probe).__raisable());
+                let e = respan(self.types[2].clone(), at);
+                let name = Ident::new("__corogen_error", Span::mixed_site().located_at(at));
+                let error =
+                    quote_spanned!(at=> <_ as ::corogen::Raise<#e>>::__into_interrupt(#name));
                 // The probe is gone before the await, so it never makes the body `!Sync`.
                 quote_spanned! {span=> {
                     #[allow(unused_imports)]
                     use #private::{RaiseAnything as _, RaiseInterrupt as _, RaiseWide as _};
                     match {
                         let #probe = #private::RaiseProbe::new(#value);
-                        #private::Co::raise(#co, #raised)
+                        let #name = (&&&#probe).__raisable();
+                        #private::Co::raise(#co, #error)
                     }
                     .await {}
                 }}
@@ -120,17 +130,22 @@ impl Rewriter {
                 // argument is reported there.
                 let at = value.span();
                 let target = Ident::new("__corogen_target", Span::mixed_site().located_at(at));
-                let delegate =
-                    quote_spanned!(at=> #private::Co::delegate::<_, #catch>(#co, #target));
+                // All spanned on the argument, where the check reports.
+                let [y, s, e] = self.types.clone().map(|ty| respan(ty, at));
+                let checked = Ident::new("__corogen_checked", Span::mixed_site().located_at(at));
+                let check = quote_spanned!(at=>
+                    <_ as ::corogen::Delegate<#y, #s, #e>>::__check(#checked)
+                );
                 quote_spanned! {span=> {
                     #[allow(unused_imports)]
                     use #private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
                     // The probe is gone before the await, so it never makes the body `!Sync`.
-                    let #target = {
+                    let (#checked, #target) = {
                         let #probe = #private::Probe::new(#co, #value);
                         (&&#probe).__delegate()
                     };
-                    #delegate.await
+                    #check;
+                    #private::Co::delegate::<_, #catch>(#co, #target).await
                 }}
             }
         };
@@ -205,6 +220,63 @@ fn checked(
     quote_spanned!(span=> { let #name: #ty = #value; #point })
 }
 
+/// The declared return type, written out, when it is certainly neither a `Result` nor an
+/// `Option` (nor an alias of one), so that `?` cannot return through it.
+fn no_residual(output: &ReturnType) -> Option<String> {
+    const PLAIN: [&str; 19] = [
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String", "Vec",
+    ];
+    let ty = match output {
+        ReturnType::Default => return Some("()".to_owned()),
+        ReturnType::Type(_, ty) => &**ty,
+    };
+    let plain = match ty {
+        Type::Tuple(_) | Type::Reference(_) | Type::Array(_) | Type::Slice(_) | Type::Never(_) => {
+            true
+        }
+        Type::Path(path) => {
+            path.qself.is_none()
+                && path.path.segments.len() == 1
+                && PLAIN.contains(&path.path.segments[0].ident.to_string().as_str())
+        }
+        _ => false,
+    };
+    plain.then(|| ty.to_token_stream().to_string())
+}
+
+/// `tokens`, every one of them spanned at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
+
+/// The yield, send and throw types as a `let` may name them: `_` for `impl Trait`.
+fn nameable_types(args: &Args) -> [TokenStream; 3] {
+    let name = |ty: &Option<Type>, default: TokenStream| match ty {
+        Some(ty) if writable_in_let(ty) => ty.to_token_stream(),
+        Some(_) => quote!(_),
+        None => default,
+    };
+    [
+        name(&args.yield_ty, quote!(())),
+        name(&args.send_ty, quote!(())),
+        name(&args.throw_ty, quote!(::corogen::__private::Infallible)),
+    ]
+}
+
 /// Whether a type may be written in a `let`: `impl Trait` and `_` may not.
 pub fn writable_in_let(ty: &Type) -> bool {
     struct Finder(bool);
@@ -258,6 +330,21 @@ impl VisitMut for Rewriter {
                 Some(point) => *expr = self.expand(point, &m.mac),
                 None => self.rewrite_macro(&mut m.mac),
             },
+            Expr::Try(t) if self.no_residual.is_some() => {
+                let returns = self.no_residual.as_deref().unwrap_or_default();
+                self.errors.push(syn::Error::new(
+                    t.question_token.span(),
+                    format!(
+                        "`?` cannot be used in a #[generator] fn that returns `{returns}`\n\
+                         note: `?` returns the error as the generator's return value, as in any \
+                         fn, so the declared return type must be a `Result` or an `Option`\n\
+                         help: declare `-> Result<{returns}, E>` and return `Ok(..)`, or raise \
+                         the error to the caller with `raise_!`: \
+                         `match value {{ Ok(v) => v, Err(e) => raise_!(e) }}`"
+                    ),
+                ));
+                visit_mut::visit_expr_mut(self, expr);
+            }
             Expr::Await(a) => self.errors.push(syn::Error::new(
                 a.await_token.span(),
                 "`.await` cannot be used inside a #[generator] function\n\

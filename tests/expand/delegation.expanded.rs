@@ -1,6 +1,5 @@
 #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
-pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static str>, u32, (), Stop>
-{
+pub fn outer() -> ::corogen::Gen<impl ::corogen::Body<Return = &'static str>, u32, (), Stop> {
     let __corogen_body = move |__corogen_co: ::corogen::__private::Co<u32, (), Stop>| async move {
         #[allow(
             unreachable_code,
@@ -15,10 +14,11 @@ pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static s
         let said = {
             #[allow(unused_imports)]
             use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
-            let __corogen_target = {
+            let (__corogen_checked, __corogen_target) = {
                 let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, inner());
                 (&&__corogen_probe).__delegate()
             };
+            <_ as ::corogen::Delegate<u32, (), Stop>>::__check(__corogen_checked);
             ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
         };
         match {
@@ -28,10 +28,11 @@ pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static s
             Ok(()) => {
                 #[allow(unused_imports)]
                 use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
-                let __corogen_target = {
+                let (__corogen_checked, __corogen_target) = {
                     let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, [1, 2]);
                     (&&__corogen_probe).__delegate()
                 };
+                <_ as ::corogen::Delegate<u32, (), Stop>>::__check(__corogen_checked);
                 ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
             }
             Err(_) => {
@@ -41,9 +42,10 @@ pub fn outer() -> ::corogen::Gen<impl ::core::future::Future<Output = &'static s
                 };
                 match {
                     let __corogen_raised = ::corogen::__private::RaiseProbe::new(Stop);
+                    let __corogen_error = (&&&__corogen_raised).__raisable();
                     ::corogen::__private::Co::raise(
                         __corogen_co,
-                        (&&&__corogen_raised).__raisable(),
+                        <_ as ::corogen::Raise<Stop>>::__into_interrupt(__corogen_error),
                     )
                 }
                 .await {}

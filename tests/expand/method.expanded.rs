@@ -2,12 +2,8 @@
 fn each<'a>(
     &'a self,
     __corogen_arg1: (usize, u8),
-) -> ::corogen::Gen<
-    impl ::core::future::Future<Output = ()>,
-    &'a T,
-    bool,
-    ::corogen::__private::Infallible,
-> {
+) -> ::corogen::Gen<impl ::corogen::Body<Return = ()>, &'a T, bool, ::corogen::__private::Infallible>
+{
     let __corogen_body = move |__corogen_co: ::corogen::__private::Co<
         &'a T,
         bool,

@@ -1,12 +1,7 @@
 #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
 fn squares(
     n: u64,
-) -> ::corogen::Gen<
-    impl ::core::future::Future<Output = u64>,
-    u64,
-    (),
-    ::corogen::__private::Infallible,
-> {
+) -> ::corogen::Gen<impl ::corogen::Body<Return = u64>, u64, (), ::corogen::__private::Infallible> {
     let __corogen_body = move |__corogen_co: ::corogen::__private::Co<
         u64,
         (),
