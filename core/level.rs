@@ -108,7 +108,7 @@ pub struct Header<Y, S, E> {
     pub(crate) phase: Phase,
     pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
     /// On the outermost level of a chain, in the phase `Delegating`: the innermost active
-    /// level.
+    /// level; in the phase `Poisoned`, the level below whose panic poisoned it, if any.
     pub(crate) innermost: Option<NonNull<Header<Y, S, E>>>,
     /// The value on its way in (before a poll) or out (after it): never both at once.
     pub(crate) slot: Slot<Y, S, E>,
@@ -271,11 +271,53 @@ pub(crate) unsafe fn step_below<Y, S, E>(
     level: NonNull<Header<Y, S, E>>,
     input: Input<S, E>,
 ) -> Step<Y, S, E> {
-    let poison = PoisonOnUnwind(root);
+    let poison = ChainPoisonOnUnwind { root, level };
     // SAFETY: the caller's contract; the step function was made for the level's own type.
     let step = unsafe { ((*level.as_ptr()).step)(level, input) };
     core::mem::forget(poison);
     step
+}
+
+/// Marks the root of a chain poisoned if a level's step panics, and records that level, so that
+/// dropping the root can end the levels between them one by one (see [`end_poisoned`]).
+struct ChainPoisonOnUnwind<Y, S, E> {
+    root: NonNull<Header<Y, S, E>>,
+    level: NonNull<Header<Y, S, E>>,
+}
+
+impl<Y, S, E> Drop for ChainPoisonOnUnwind<Y, S, E> {
+    fn drop(&mut self) {
+        // SAFETY: a guard lives only within one step of a live chain.
+        unsafe {
+            let root = &mut *self.root.as_ptr();
+            root.phase = Phase::Poisoned;
+            root.innermost = (self.level != self.root).then_some(self.level);
+        }
+    }
+}
+
+/// Ends, innermost first, the levels between a poisoned root and the level whose panic
+/// poisoned it (which stays as the panic left it), so that dropping the root does not drop a
+/// deep chain recursively.
+///
+/// # Safety
+/// `root` must be a live root in the phase `Poisoned`, its chain as the panic left it.
+pub(crate) unsafe fn end_poisoned<Y, S, E>(root: NonNull<Header<Y, S, E>>) {
+    // SAFETY: the caller's contract: the recorded level and its parents up to the root are
+    // live; a level's header outlives the kill of its body, as its parent owns or borrows it.
+    unsafe {
+        let Some(panicked) = (*root.as_ptr()).innermost.take() else {
+            return;
+        };
+        let mut cur = parent_of(panicked);
+        while cur != root {
+            let next = parent_of(cur);
+            if (*cur.as_ptr()).phase == Phase::Suspended {
+                let _ = step_below(root, cur, Input::Kill);
+            }
+            cur = next;
+        }
+    }
 }
 
 /// Links `child` below `parent` and returns the level to step next: the child, or the innermost

@@ -497,7 +497,13 @@ impl<B: Future, Y, S, E> Drop for Gen<B, Y, S, E> {
     fn drop(&mut self) {
         // SAFETY: `self` is dropped in place and never used again, so treating it as pinned
         // is the pinning contract of `Drop`.
-        let this = unsafe { Pin::new_unchecked(self) };
+        let mut this = unsafe { Pin::new_unchecked(self) };
+        if this.header.phase == Phase::Poisoned {
+            let root = this.as_mut().header_ptr();
+            // SAFETY: `root` is this generator, poisoned, its chain as the panic left it.
+            unsafe { level::end_poisoned(root) };
+            return;
+        }
         if matches!(this.header.phase, Phase::Suspended | Phase::Delegating) {
             // Python closes a generator when it is collected; a failed close has no caller to
             // go to, so it goes to the unraisable hook. A body that panics here panics out of

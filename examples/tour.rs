@@ -72,6 +72,22 @@ mod lec32;
 mod lec33;
 #[path = "lec34_recursive_permutations.rs"]
 mod lec34;
+#[path = "lec35_echo_protocol_and_streams.rs"]
+mod lec35;
+#[path = "lec36_subprocess_exec_stdout_stderr.rs"]
+mod lec36;
+#[path = "lec40_async_iterator_generator_with.rs"]
+mod lec40;
+#[path = "lec45_sleep0_lock_semaphore.rs"]
+mod lec45;
+#[path = "lec46_event_condition_barrier.rs"]
+mod lec46;
+#[path = "lec47_queue_producer_consumers.rs"]
+mod lec47;
+#[path = "lec48_streams_echo_server_client.rs"]
+mod lec48;
+#[path = "lec50_subprocess_shell_pipe.rs"]
+mod lec50;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -110,6 +126,14 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("32", "a running mean that returns its result when sent None", lec32::main),
     ("33", "yield_from! passes yields, sends, throws and the return value", lec33::main),
     ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
+    ("35", "an echo server as a Protocol and as a reader/writer coroutine", lec35::main),
+    ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
+    ("40", "an async iterator, an async generator and an async context manager as coroutines", lec40::main),
+    ("45", "sys::pause() gives the turn; a lost update and a Lock; a Semaphore(2)", lec45::main),
+    ("46", "an Event, a Condition with wait_for, a Barrier(3)", lec46::main),
+    ("47", "a bounded Queue between a producer and two consumers; task_done and join; cancel", lec47::main),
+    ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
+    ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
 ];
 
 fn main() {

@@ -309,7 +309,7 @@ fn a_socket_waits_only_under_a_running_scheduler() {
     let (listener, _client) = listener_and_client();
     let (conn, _) = listener.get_ref().accept().unwrap();
     let conn = net::TcpStream::from_std(conn).unwrap();
-    let mut wait = Box::pin(conn.readable());
+    let mut wait = Box::pin(conn.readable::<core::convert::Infallible>());
     let refused = matches!(
         wait.start(),
         Ok(GeneratorState::Complete(Err(ref e))) if e.kind() == io::ErrorKind::Other

@@ -652,3 +652,25 @@ fn a_boxed_sub_generator_that_yields_during_a_close_is_killed_without_its_close_
     assert_eq!(g.close(), Err(CloseError::Ignored(2)));
     assert_eq!(log.take(), ["sub ignores"]);
 }
+
+#[test]
+fn a_deep_chain_of_boxed_generators_whose_innermost_panicked_is_dropped() {
+    #[generator(yield = u64, send = u64, throw = Oops)]
+    fn fragile_chain(depth: u32) -> u64 {
+        if depth == 0 {
+            yield_!(1);
+            panic!("the innermost level fails");
+        }
+        let below: Level = Box::pin(fragile_chain(depth - 1));
+        yield_from!(below)
+    }
+    on_small_stack(|| {
+        let mut g = Box::pin(fragile_chain(DEEP));
+        g.start().unwrap();
+        let panicked =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.send(1))).is_err();
+        assert!(panicked);
+        assert_eq!(g.status(), Status::Poisoned);
+        drop(g);
+    });
+}

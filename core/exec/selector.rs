@@ -237,7 +237,7 @@ impl Selector {
         } else {
             // SAFETY: `fd` stays open while it is waited on (the caller's contract), and the
             // last of its waits to end deletes it (`settle`), or `clear` does.
-            unsafe { poller.add(fd, event) }
+            unsafe { poller.add(fd, event) }.map_err(not_pollable)
         };
         match armed {
             Ok(()) => {}
@@ -367,6 +367,20 @@ impl Selector {
     }
 }
 
+/// The poller's refusal of a descriptor, said plainly if it refused it because it names a
+/// regular file or a directory (`EPERM` from epoll): those are always "ready", so the OS poller
+/// does not take them.
+fn not_pollable(error: io::Error) -> io::Error {
+    if rustix::io::Errno::from_io_error(&error) != Some(rustix::io::Errno::PERM) {
+        return error;
+    }
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "regular files and directories cannot be polled (their reads never wait): read them \
+         directly, or on the thread pool (`sys::to_thread`) not to hold up the other tasks",
+    )
+}
+
 /// What a wait for events comes to: a wait interrupted by a signal is a wait that woke no one
 /// (`polling` retries one itself; this is the selector's guard if it does not).
 fn interrupted_is_ok(waited: io::Result<usize>) -> io::Result<()> {
@@ -387,6 +401,18 @@ mod tests {
         assert!(interrupted_is_ok(Ok(3)).is_ok());
         let failed = interrupted_is_ok(Err(io::Error::from_raw_os_error(9)));
         assert_eq!(failed.unwrap_err().raw_os_error(), Some(9));
+    }
+
+    #[test]
+    fn a_refusal_of_a_regular_file_is_said_plainly_and_others_are_left_as_they_are() {
+        let refused = not_pollable(rustix::io::Errno::PERM.into());
+        assert_eq!(refused.kind(), io::ErrorKind::InvalidInput);
+        assert!(refused.to_string().contains("regular files"), "{refused}");
+        let other = not_pollable(rustix::io::Errno::BADF.into());
+        assert_eq!(
+            other.raw_os_error(),
+            Some(rustix::io::Errno::BADF.raw_os_error())
+        );
     }
 
     #[test]

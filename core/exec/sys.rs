@@ -33,6 +33,8 @@ use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, JoinHandle, NewTask, Slot, TaskEnded, TaskId};
 use crate::{Gen, Generator};
 
+pub use super::pool::to_thread;
+
 /// A coroutine that can run as a task or be called from one: a generator that yields
 /// [`SysCall`]s, is sent [`Reply`]s, and whose throw type says how a cancellation reaches it
 /// ([`Cancellable`]: `Infallible`, the default, closes it; [`Cancelled`](super::Cancelled) is
@@ -447,7 +449,9 @@ fn wait_io<'a, F: AsFd + ?Sized, E: 'a>(
 /// pending connection, end of file or an error (Beazley's `ReadWait`).
 ///
 /// # Errors
-/// If the OS poller refuses the file descriptor, or another task already waits to read it.
+/// If the OS poller refuses the file descriptor, or another task already waits to read it; a
+/// regular file or a directory is refused with `InvalidInput` (they cannot be polled: their
+/// reads never wait).
 ///
 /// ```
 /// # use corogen::exec::{self, Reply, SysCall, TaskEnded, TaskId, sys};

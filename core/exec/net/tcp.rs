@@ -1,147 +1,17 @@
-//! TCP sockets for tasks: a [`TcpListener`] and [`TcpStream`] own a non-blocking std socket
-//! and its registration in the scheduler's OS poller; their operations are generators to
-//! delegate to with `yield_from!`, which wait through the scheduler, so a connection handler
-//! reads as straight-line code.
-//!
-//! ```
-//! use corogen::exec::{self, Reply, SysCall, net, sys};
-//! use corogen::prelude::*;
-//! use std::io::{Read, Write};
-//!
-//! #[generator(yield = SysCall, send = Reply)]
-//! fn echo(conn: net::TcpStream) -> std::io::Result<()> {
-//!     let mut buf = [0; 4096];
-//!     loop {
-//!         let n = yield_from!(conn.recv(&mut buf))?;
-//!         if n == 0 {
-//!             return Ok(()); // the peer closed its side
-//!         }
-//!         yield_from!(conn.send_all(&buf[..n]))?;
-//!     }
-//! }
-//!
-//! /// Serves one connection.
-//! #[generator(yield = SysCall, send = Reply)]
-//! fn serve_one(listener: net::TcpListener) -> std::io::Result<()> {
-//!     let (conn, _peer) = yield_from!(listener.accept())?;
-//!     let handler = yield_from!(sys::spawn(echo(conn)));
-//!     yield_from!(sys::wait(handler)).expect("the handler returned")
-//! }
-//!
-//! let listener = net::TcpListener::bind("127.0.0.1:0")?;
-//! let port = listener.local_addr()?.port();
-//! let client = std::thread::spawn(move || -> std::io::Result<Vec<u8>> {
-//!     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
-//!     stream.write_all(b"hello")?;
-//!     stream.shutdown(std::net::Shutdown::Write)?;
-//!     let mut echoed = Vec::new();
-//!     stream.read_to_end(&mut echoed)?;
-//!     Ok(echoed)
-//! });
-//! exec::run(serve_one(listener)).expect("the server returned")?;
-//! assert_eq!(client.join().expect("the client ran")?, b"hello");
-//! # Ok::<(), std::io::Error>(())
-//! ```
-//!
-//! # Waiting
-//!
-//! An operation tries the socket first and waits only if it would block. A socket is added to
-//! the poller of the scheduler the first time it waits there, and stays registered until it
-//! is dropped: a wait re-arms its one-shot registration (one `epoll_ctl` on Linux), where a descriptor
-//! lent to [`sys::readable`](super::sys::readable) is added and deleted for each wait. Dropping a socket deletes it
-//! from the poller before its descriptor is closed, wherever that happens: in a task, with a
-//! killed task, or after the scheduler is gone.
-//!
-//! After a short read (fewer bytes than the buffer holds), the next [`TcpStream::recv`] waits
-//! before it reads, and after a short write, [`TcpStream::send_all`] waits before it writes
-//! again: the socket had no more data (or room) at that moment, so trying at once would most
-//! likely cost a system call that fails with `WouldBlock`. The guess is safe because the
-//! registration is level-triggered and re-arming it checks the socket's readiness at that
-//! moment: bytes that came in between make it ready at once. A wrong guess costs a trip through
-//! the poller, never a lost wake-up. (tokio drops its readiness after a short read for the same
-//! reason.) It would not be safe for data buffered outside the socket, which these types do
-//! not do.
-//!
-//! # Fairness
-//!
-//! A task completes at most 32 operations in one turn: then it pauses a turn before the next
-//! (a fairness budget), so a peer that never stops sending cannot keep the other tasks from
-//! running.
-//!
-//! # Threads
-//!
-//! A socket is `Send` (it may be made on one thread and served by a scheduler on another) but
-//! not `Sync`: it waits under one scheduler at a time. Waiting under another scheduler than
-//! the last one moves its registration there.
+//! TCP: a listener whose `accept` waits, and a connected stream whose reads and writes wait.
 
 use core::cell::Cell;
 use core::fmt;
 use core::future::Future;
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
-use super::budget;
-use super::selector::{Interest, Keeper, Registration};
-use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
+use super::buffered::{IncompleteRead, Receive};
+use super::{Owned, spend_budget, wait};
 use crate::Gen;
-
-/// A std socket and its registration in a scheduler's poller, deleted before the socket closes.
-struct Owned<T: AsFd> {
-    registration: Registration,
-    io: T,
-}
-
-impl<T: AsFd> Owned<T> {
-    fn new(io: T) -> Self {
-        Self {
-            registration: Registration::default(),
-            io,
-        }
-    }
-
-    /// The system call that waits for `interest` on the socket, once it is registered in the
-    /// running scheduler's poller.
-    fn wait_call(&self, interest: Interest) -> io::Result<SysCall> {
-        let fd = self.io.as_fd();
-        self.registration.ensure(fd)?;
-        Ok(SysCall(Request::Io(
-            fd.as_raw_fd(),
-            interest,
-            Keeper::Owner,
-        )))
-    }
-}
-
-impl<T: AsFd> Drop for Owned<T> {
-    fn drop(&mut self) {
-        // Before `io` is dropped, which closes the descriptor.
-        self.registration.delete(self.io.as_fd());
-    }
-}
-
-/// Waits for `$interest` on `$owned` from the body of the coroutine whose handle is `$co`:
-/// evaluates to the wait's `io::Result<()>`.
-macro_rules! wait {
-    ($co:ident, $owned:expr, $interest:expr) => {
-        match $owned.wait_call($interest) {
-            Ok(call) => match $co.yield_(call).await.0 {
-                Answer::Io(result) => result,
-                _ => unexpected("I/O wait"),
-            },
-            Err(e) => Err(e),
-        }
-    };
-}
-
-/// Gives up the rest of the turn while the turn's budget of socket operations is spent.
-macro_rules! spend_budget {
-    ($co:ident) => {
-        while !budget::spend() {
-            $co.yield_(SysCall(Request::Pause)).await;
-        }
-    };
-}
+use crate::exec::selector::Interest;
+use crate::exec::syscall::{Reply, SysCall, coroutine};
 
 /// A TCP listener whose [`accept`](Self::accept) waits through the scheduler.
 ///
@@ -202,9 +72,10 @@ impl TcpListener {
     /// As [`std::net::TcpListener::accept`]; out of file descriptors is `EMFILE`/`ENFILE` (the
     /// caller may wait a little and accept again: the connection waits in the backlog). A wait
     /// outside a task that a [`Scheduler`](super::Scheduler) runs is an error.
-    pub fn accept(
-        &self,
-    ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + '_, SysCall, Reply> {
+    pub fn accept<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + 'a, SysCall, Reply, E>
+    {
         coroutine(move |co| async move {
             loop {
                 spend_budget!(co);
@@ -272,7 +143,7 @@ impl fmt::Debug for TcpListener {
 pub struct TcpStream {
     /// Whether the last read was short: the socket had no more data then.
     drained: Cell<bool>,
-    socket: Owned<std::net::TcpStream>,
+    pub(super) socket: Owned<std::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -301,10 +172,10 @@ impl TcpStream {
     /// # Errors
     /// As [`Read::read`], e.g. `ConnectionReset` when the peer reset the connection;
     /// `AlreadyExists` if another task waits to read this socket.
-    pub fn recv<'a>(
+    pub fn recv<'a, E: 'a>(
         &'a self,
         buf: &'a mut [u8],
-    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             if self.drained.get() {
                 wait!(co, self.socket, Interest::Read)?;
@@ -331,10 +202,10 @@ impl TcpStream {
     /// # Errors
     /// As [`Write::write`], e.g. `BrokenPipe` or `ConnectionReset` when the peer went away;
     /// `WriteZero` if the socket takes no more bytes.
-    pub fn send_all<'a>(
+    pub fn send_all<'a, E: 'a>(
         &'a self,
         mut buf: &'a [u8],
-    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply> {
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             while !buf.is_empty() {
                 spend_budget!(co);
@@ -355,6 +226,81 @@ impl TcpStream {
             }
             Ok(())
         })
+    }
+
+    /// Reads exactly `buf.len()` bytes, waiting as long as it takes.
+    ///
+    /// # Errors
+    /// If the stream ends first, an [`IncompleteRead`] (kind `UnexpectedEof`) with the bytes
+    /// that came; else as [`recv`](Self::recv).
+    ///
+    /// ```
+    /// use corogen::exec::{self, Reply, SysCall, net};
+    /// use corogen::prelude::*;
+    /// use std::io::Write;
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn read_two(conn: net::TcpStream) -> std::io::Result<net::IncompleteRead> {
+    ///     let mut header = [0; 4];
+    ///     yield_from!(conn.read_exact(&mut header))?;
+    ///     assert_eq!(&header, b"abcd");
+    ///     let mut body = [0; 10];
+    ///     let short = yield_from!(conn.read_exact(&mut body)).unwrap_err();
+    ///     Ok(short.downcast::<net::IncompleteRead>().expect("the stream ended"))
+    /// }
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut client = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let conn = net::TcpStream::from_std(listener.accept()?.0)?;
+    /// client.write_all(b"abcdxyz")?;
+    /// drop(client);
+    /// let short = exec::run(read_two(conn)).unwrap()?;
+    /// assert_eq!((short.partial, short.expected), (b"xyz".to_vec(), Some(10)));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn read_exact<'a, E: 'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
+        coroutine(move |co| async move {
+            let mut got = 0;
+            while got < buf.len() {
+                match co.delegate::<_, false>(self.recv(&mut buf[got..])).await? {
+                    0 => {
+                        let partial = buf[..got].to_vec();
+                        let expected = Some(buf.len());
+                        return Err(IncompleteRead { partial, expected }.into());
+                    }
+                    n => got += n,
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Ends what this side sends (asyncio's `write_eof`): the peer reads the end of the
+    /// stream once it has read everything sent before; this side may still read.
+    ///
+    /// # Errors
+    /// As [`std::net::TcpStream::shutdown`], e.g. `NotConnected`.
+    pub fn shutdown(&self) -> io::Result<()> {
+        self.socket.io.shutdown(Shutdown::Write)
+    }
+
+    /// The address of the peer (asyncio's `get_extra_info('peername')`).
+    ///
+    /// # Errors
+    /// As [`std::net::TcpStream::peer_addr`].
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.io.peer_addr()
+    }
+
+    /// The address of this side (asyncio's `get_extra_info('sockname')`).
+    ///
+    /// # Errors
+    /// As [`std::net::TcpStream::local_addr`].
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.io.local_addr()
     }
 
     /// Waits until the socket is readable: data, the end of the stream or an error (Beazley's
@@ -383,7 +329,9 @@ impl TcpStream {
     /// assert_eq!(exec::run(read_some(conn)).unwrap()?, b"hi");
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn readable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+    pub fn readable<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move {
             wait!(co, self.socket, Interest::Read)?;
             self.drained.set(false);
@@ -417,8 +365,19 @@ impl TcpStream {
     /// assert_eq!(&got, b"hi");
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn writable(&self) -> Gen<impl Future<Output = io::Result<()>> + '_, SysCall, Reply> {
+    pub fn writable<'a, E: 'a>(
+        &'a self,
+    ) -> Gen<impl Future<Output = io::Result<()>> + 'a, SysCall, Reply, E> {
         coroutine(move |co| async move { wait!(co, self.socket, Interest::Write) })
+    }
+}
+
+impl Receive for TcpStream {
+    fn recv<'a, E: 'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> Gen<impl Future<Output = io::Result<usize>> + 'a, SysCall, Reply, E> {
+        TcpStream::recv(self, buf)
     }
 }
 
