@@ -287,6 +287,7 @@
 
 #![doc(html_root_url = "https://docs.rs/corogen/0.1.0")]
 
+mod body;
 mod delegate;
 pub mod exec;
 mod generator;
@@ -301,10 +302,10 @@ mod waker;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use crate::body::Body;
 pub use crate::delegate::Delegate;
 pub use crate::generator::{
-    Body, BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult,
-    Resumed,
+    BoxGenerator, CloseResult, Generator, GeneratorExt, Refusal, Resume, ResumeResult, Resumed,
 };
 pub use crate::iter::IterResults;
 pub use crate::machine::Gen;

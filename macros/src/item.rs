@@ -2,8 +2,9 @@
 //! rewrite.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{Item, ItemFn, TraitItem, TraitItemFn};
+use syn::{Item, ItemFn, ReturnType, TraitItem, TraitItemFn, Type};
 
 /// The function under the attribute, as written.
 pub fn parse(input: TokenStream) -> syn::Result<ItemFn> {
@@ -123,4 +124,29 @@ pub fn combine(errors: Vec<syn::Error>) -> syn::Result<()> {
             all
         })
         .map_or(Ok(()), Err)
+}
+
+/// The declared return type, written out, when it is certainly neither a `Result` nor an
+/// `Option` (nor an alias of one), so that `?` cannot return through it.
+pub fn no_residual(output: &ReturnType) -> Option<String> {
+    const PLAIN: [&str; 19] = [
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String", "Vec",
+    ];
+    let ty = match output {
+        ReturnType::Default => return Some("()".to_owned()),
+        ReturnType::Type(_, ty) => &**ty,
+    };
+    let plain = match ty {
+        Type::Tuple(_) | Type::Reference(_) | Type::Array(_) | Type::Slice(_) | Type::Never(_) => {
+            true
+        }
+        Type::Path(path) => {
+            path.qself.is_none()
+                && path.path.segments.len() == 1
+                && PLAIN.contains(&path.path.segments[0].ident.to_string().as_str())
+        }
+        _ => false,
+    };
+    plain.then(|| ty.to_token_stream().to_string())
 }

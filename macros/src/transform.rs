@@ -11,7 +11,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ItemFn, Macro, ReturnType, Stmt, Token, Type};
+use syn::{Expr, ItemFn, Macro, Stmt, Token, Type};
 
 use crate::args::Args;
 use crate::item::combine;
@@ -29,7 +29,7 @@ pub fn run(mut function: ItemFn, args: &Args) -> syn::Result<Generator> {
         co: co.clone(),
         yield_ty: args.yield_ty.clone(),
         types: nameable_types(args),
-        no_residual: no_residual(&function.sig.output),
+        no_residual: crate::item::no_residual(&function.sig.output),
         errors: Vec::new(),
     };
     rewriter.visit_block_mut(&mut function.block);
@@ -225,31 +225,6 @@ fn checked(
     );
     let point = point(&name);
     quote_spanned!(span=> { let #name: #ty = #value; #point })
-}
-
-/// The declared return type, written out, when it is certainly neither a `Result` nor an
-/// `Option` (nor an alias of one), so that `?` cannot return through it.
-fn no_residual(output: &ReturnType) -> Option<String> {
-    const PLAIN: [&str; 19] = [
-        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
-        "i64", "i128", "isize", "f32", "f64", "String", "Vec",
-    ];
-    let ty = match output {
-        ReturnType::Default => return Some("()".to_owned()),
-        ReturnType::Type(_, ty) => &**ty,
-    };
-    let plain = match ty {
-        Type::Tuple(_) | Type::Reference(_) | Type::Array(_) | Type::Slice(_) | Type::Never(_) => {
-            true
-        }
-        Type::Path(path) => {
-            path.qself.is_none()
-                && path.path.segments.len() == 1
-                && PLAIN.contains(&path.path.segments[0].ident.to_string().as_str())
-        }
-        _ => false,
-    };
-    plain.then(|| ty.to_token_stream().to_string())
 }
 
 /// `tokens`, every one of them spanned at `span`.
