@@ -219,7 +219,13 @@ impl Scheduler {
         );
         self.shared.take(&mut notified, &mut cancels);
         for woken in notified.drain(..) {
-            if self.tasks.contains(woken.task) {
+            // Still parked? It may have been cancelled, killed or timed out since it was chosen.
+            let waits = self.tasks.cold_mut(woken.task);
+            if let Some(Waits {
+                blocked: Blocked::Notify(_),
+                ..
+            }) = waits
+            {
                 self.wake(woken.task, Answer::Notified(woken.pass_on));
             } else if let Some(notify) = woken.pass_on {
                 notify.notify_one();
@@ -384,6 +390,14 @@ impl Drop for Scheduler {
     fn drop(&mut self) {
         // The tasks own the file descriptors that are registered: unregister them first.
         self.selector.clear();
+        // A `Notify` may outlive the scheduler: take its tasks off its wait list.
+        for id in self.tasks.ids() {
+            if let Some(waits) = self.tasks.cold_mut(id)
+                && let Blocked::Notify(notify) = core::mem::take(&mut waits.blocked)
+            {
+                notify.unpark(id);
+            }
+        }
     }
 }
 
