@@ -809,3 +809,144 @@ fn a_hundred_producers_and_a_hundred_consumers_deliver_every_item_exactly_once()
     let all: Vec<u32> = (0..TASKS * EACH).collect();
     assert_eq!(seen, all);
 }
+
+// ---------------------------------------------------------------------------------------
+// sys::cancel: the cancellation thrown in at each kind of wait
+
+/// Which wait a cancelled task is in.
+#[derive(Clone, Copy, Debug)]
+enum Wait {
+    Lock,
+    Semaphore,
+    Event,
+    Condition,
+    Barrier,
+    Get,
+    Put,
+    Join,
+}
+
+/// One of each primitive, each in the state where its wait waits.
+#[derive(Clone)]
+struct Primitives {
+    lock: Lock,
+    sem: Semaphore,
+    event: Event,
+    cond: Condition,
+    barrier: Barrier,
+    empty: Queue<u32>,
+    full: Queue<u32>,
+}
+
+impl Primitives {
+    fn new() -> Self {
+        let full = Queue::bounded(1);
+        full.put_nowait(0).unwrap();
+        Self {
+            lock: Lock::new(),
+            sem: Semaphore::new(0),
+            event: Event::new(),
+            cond: Condition::new(),
+            barrier: Barrier::new(2),
+            empty: Queue::new(),
+            full,
+        }
+    }
+
+    /// How many tasks wait in the primitive of `wait`.
+    fn waiters(&self, wait: Wait) -> usize {
+        match wait {
+            Wait::Lock => self.lock.waiters(),
+            Wait::Semaphore => self.sem.waiters(),
+            Wait::Event => self.event.waiters(),
+            Wait::Condition => self.cond.waiters(),
+            Wait::Barrier => self.barrier.n_waiting(),
+            Wait::Get => self.empty.getters(),
+            Wait::Put => self.full.putters(),
+            Wait::Join => 0, // a joiner blocks no other operation
+        }
+    }
+}
+
+/// Waits in `wait`, with a cancellation thrown in (the task's throw type is `Cancelled`).
+#[generator(yield = SysCall, send = Reply, throw = exec::Cancelled)]
+fn cancelled_waiter(p: Primitives, wait: Wait, log: Log) {
+    let _drop = log.guard("waiter");
+    match wait {
+        Wait::Lock => drop(yield_from!(p.lock.lock())),
+        Wait::Semaphore => drop(yield_from!(p.sem.acquire())),
+        Wait::Event => yield_from!(p.event.wait()),
+        Wait::Condition => {
+            let guard = yield_from!(p.cond.lock());
+            drop(yield_from!(p.cond.wait(guard)));
+        }
+        Wait::Barrier => drop(yield_from!(p.barrier.wait())),
+        Wait::Get => drop(yield_from!(p.empty.get())),
+        Wait::Put => yield_from!(p.full.put(1)),
+        Wait::Join => yield_from!(p.empty.join()),
+    }
+    log.push("the wait returned");
+}
+
+#[test]
+fn a_cancellation_thrown_into_any_wait_leaves_its_wait_list_and_drops_once() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(wait: Wait, log: Log) -> (Result<(), TaskEnded>, usize, usize) {
+        let p = Primitives::new();
+        let _held = p.lock.try_lock().expect("free"); // the lock waits
+        p.empty.put_nowait(1).unwrap(); // join waits for this item
+        p.empty.get_nowait().unwrap();
+        let task = yield_from!(sys::spawn(cancelled_waiter(p.clone(), wait, log.clone())));
+        let before = p.waiters(wait);
+        yield_from!(sys::cancel(task.id())).unwrap();
+        let outcome = yield_from!(sys::wait(task));
+        (outcome, before, p.waiters(wait))
+    }
+    for wait in [
+        Wait::Lock,
+        Wait::Semaphore,
+        Wait::Event,
+        Wait::Condition,
+        Wait::Barrier,
+        Wait::Get,
+        Wait::Put,
+        Wait::Join,
+    ] {
+        let log = Log::default();
+        let (outcome, before, after) = run(main_task(wait, log.clone()));
+        assert_eq!(outcome, Err(TaskEnded::Cancelled), "{wait:?}");
+        assert_eq!(
+            log.take(),
+            ["drop waiter"],
+            "{wait:?}: dropped once, never returned"
+        );
+        if !matches!(wait, Wait::Join) {
+            assert_eq!((before, after), (1, 0), "{wait:?}: left its wait list");
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_join_wait_is_not_woken_and_the_others_are() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn joiner(queue: Queue<u32>, log: Log, name: &'static str) {
+        let _drop = log.guard(name);
+        yield_from!(queue.join());
+        log.push(format!("{name} joined"));
+    }
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(log: Log) {
+        let queue = Queue::new();
+        queue.put_nowait(1).unwrap();
+        let a = yield_from!(sys::spawn(joiner(queue.clone(), log.clone(), "a")));
+        let b = yield_from!(sys::spawn(joiner(queue.clone(), log.clone(), "b")));
+        yield_from!(sys::cancel(a.id())).unwrap();
+        assert_eq!(yield_from!(sys::wait(a)), Err(TaskEnded::Cancelled));
+        queue.get_nowait().unwrap();
+        queue.task_done().unwrap();
+        yield_from!(sys::wait(b)).unwrap();
+    }
+    let log = Log::default();
+    run(main_task(log.clone()));
+    assert_eq!(log.take(), ["drop a", "b joined", "drop b"]);
+}
