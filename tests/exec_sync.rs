@@ -888,10 +888,13 @@ fn cancelled_waiter(p: Primitives, wait: Wait, log: Log) {
     log.push("the wait returned");
 }
 
+/// How a cancelled waiter ended, and how many waited before and after.
+type Seen = (Result<(), TaskEnded>, usize, usize);
+
 #[test]
 fn a_cancellation_thrown_into_any_wait_leaves_its_wait_list_and_drops_once() {
     #[generator(yield = SysCall, send = Reply)]
-    fn main_task(wait: Wait, log: Log) -> (Result<(), TaskEnded>, usize, usize) {
+    fn main_task(wait: Wait, log: Log) -> Seen {
         let p = Primitives::new();
         let _held = p.lock.try_lock().expect("free"); // the lock waits
         p.empty.put_nowait(1).unwrap(); // join waits for this item
