@@ -953,3 +953,105 @@ fn a_cancelled_join_wait_is_not_woken_and_the_others_are() {
     run(main_task(log.clone()));
     assert_eq!(log.take(), ["drop a", "b joined", "drop b"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Randomized: kills at any moment never break mutual exclusion or lose a permit
+
+/// A small deterministic generator of pseudo-random numbers (an LCG), one per seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Counts the tasks inside; leaving (however the task ends) counts it out.
+struct Inside(std::rc::Rc<std::cell::Cell<u32>>);
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+#[generator(yield = SysCall, send = Reply)]
+fn contender(
+    sem: Semaphore,
+    lock: Lock,
+    inside: std::rc::Rc<std::cell::Cell<u32>>,
+    most: std::rc::Rc<std::cell::Cell<u32>>,
+    turns: u32,
+) {
+    for round in 0..3 {
+        let _permit = yield_from!(sem.acquire());
+        inside.set(inside.get() + 1);
+        let _inside = Inside(inside.clone());
+        most.set(most.get().max(inside.get()));
+        yield_from!(pauses(turns + round));
+        let _guard = yield_from!(lock.lock());
+        yield_from!(pauses(turns % 2));
+    }
+}
+
+#[test]
+fn random_kills_keep_a_semaphore_bounded_and_lose_no_permit_or_lock() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(seed: u64) -> (u32, usize, usize, bool) {
+        let mut rng = Lcg(seed);
+        let (sem, lock) = (Semaphore::new(3), Lock::new());
+        let inside = std::rc::Rc::new(std::cell::Cell::new(0));
+        let most = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..24 {
+            let turns = rng.below(4) as u32;
+            let task = contender(
+                sem.clone(),
+                lock.clone(),
+                inside.clone(),
+                most.clone(),
+                turns,
+            );
+            tasks.push(yield_from!(sys::create_task(task)));
+        }
+        for _ in 0..40 {
+            yield_from!(pauses(rng.below(3) as u32));
+            let victim = &tasks[rng.below(tasks.len() as u64) as usize];
+            if !victim.is_finished() {
+                yield_from!(sys::kill(victim.id())).unwrap();
+            }
+        }
+        let outcomes = yield_from!(exec::gather(tasks));
+        let returned = outcomes.iter().filter(|o| o.is_ok()).count();
+        let all_ended_so = outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(()) | Err(TaskEnded::Killed)));
+        assert_eq!(inside.get(), 0);
+        (
+            most.get(),
+            sem.available(),
+            returned,
+            all_ended_so && lock.try_lock().is_some(),
+        )
+    }
+    let mut full = 0;
+    for seed in 0..30 {
+        let (most, available, returned, ended) = run(main_task(seed));
+        full += usize::from(most == 3);
+        assert!(most <= 3, "seed {seed}: {most} inside at once");
+        assert_eq!(available, 3, "seed {seed}: a permit was lost");
+        assert!(
+            ended,
+            "seed {seed}: a task ended badly or the lock was left held"
+        );
+        assert!(returned < 24, "seed {seed}: some task was killed");
+    }
+    assert!(
+        full > 0,
+        "the semaphore was never full: the test shows nothing"
+    );
+}
