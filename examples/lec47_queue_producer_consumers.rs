@@ -6,7 +6,7 @@
 //! `await queue.put(item)` is `yield_from!(queue.put(item))` and `await queue.get()` is
 //! `yield_from!(queue.get())`; `full()`, `qsize()` and `task_done()` are plain methods. A `put`
 //! into a queue with room, and a `get` from a queue with items, return without waiting, as in
-//! Python. `c.cancel()` is `sys::cancel(id)`, and `gather(*consumers,
+//! Python. `c.cancel()` is `JoinHandle::cancel`, and `gather(*consumers,
 //! return_exceptions=True)` is `exec::gather(consumers)`, which keeps each task's outcome in its
 //! place: a task that the cancellation ended ends with `TaskEnded::Cancelled`, printed under
 //! the name of the exception Python keeps for it.
@@ -70,7 +70,7 @@ fn main_task() {
     yield_from!(queue.join());
     println!("queue.join() returned: every item is processed");
     for c in &consumers {
-        yield_from!(sys::cancel(c.id())).expect("the consumer is there");
+        c.cancel(); // a plain method, as Python's `c.cancel()`: main runs on
     }
     let results = yield_from!(exec::gather(consumers));
     let names: Vec<String> = results
