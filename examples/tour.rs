@@ -80,6 +80,8 @@ mod lec36;
 mod lec48;
 #[path = "lec50_subprocess_shell_pipe.rs"]
 mod lec50;
+#[path = "lec51_to_thread_run_in_executor.rs"]
+mod lec51;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -122,6 +124,7 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
     ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
+    ("51", "blocking work: called directly, on a pool thread, in an executor", lec51::main),
 ];
 
 fn main() {
