@@ -47,7 +47,6 @@ impl Shared {
         self.dirty.set(true);
     }
 
-    #[allow(dead_code)] // used by task groups
     pub(crate) fn cancel(&self, task: TaskId) {
         self.cancels.borrow_mut().push(task);
         self.dirty.set(true);

@@ -28,17 +28,64 @@
 //! assert_eq!(exec::run(main_task()), Ok(8));
 //! ```
 //!
+//! # Spawning and the turn
+//!
+//! [`sys::spawn`] gives up the spawner's turn (Beazley's `NewTask`): the new task is put in the
+//! ready queue, then the spawner behind it. [`sys::create_task`] keeps the turn (asyncio's
+//! `create_task`): the spawner runs on until its next wait, and the new task first runs after.
+//! [`exec::run`](run) runs a main task as `asyncio.run` does: when it ends, the tasks left are
+//! cancelled, and `run` returns once they have ended.
+//!
+//! # Waking and waiting
+//!
+//! A task parks on a [`Notify`] ([`sys::notified`]) until a plain method wakes it
+//! ([`Notify::notify_one`], [`Notify::notify_all`]; [`RemoteNotify`] from another thread,
+//! through the OS poller). No wake-up is lost: `notify_one` with no one waiting stores a
+//! permit. [`gather`], [`try_gather`], [`as_completed`] and [`TaskGroup`] wait for several
+//! tasks; [`timeout`] bounds a coroutine that runs in the current task.
+//!
+//! # Cancellation
+//!
+//! Two ways to stop a task, as Beazley's `KillTask` and asyncio's `Task.cancel()`:
+//!
+//! - [`sys::kill`] is hard: what the task waits for is unregistered, its coroutines are
+//!   dropped at once, innermost first (every live local dropped; a `try_yield!` or
+//!   `try_yield_from!` sees `Interrupt::Close`), and it ends [`TaskEnded::Killed`]. Cleanup
+//!   runs, but cannot make system calls (a yield while closing is refused).
+//! - [`sys::cancel`] (and a [`timeout`] whose deadline passes, a [`TaskGroup`] whose member
+//!   failed or that is dropped, the end of [`exec::run`](run)) is a request: what the task
+//!   waits for is unregistered at once, and at its next turn the cancellation reaches its
+//!   innermost level, the system call it waits in (in the coroutine it called last, with
+//!   `sys::call`). How depends on the task coroutine's throw type ([`Cancellable`]):
+//!
+//! | declared | the cancellation | cleanup |
+//! |---|---|---|
+//! | `#[generator(yield = SysCall, send = Reply)]` (throw `Infallible`) | closes the coroutine, as `kill` does | plain code; no system call |
+//! | `#[generator(yield = SysCall, send = Reply, throw = Cancelled)]` | throws [`Cancelled`] in at the innermost level: `yield_from!` passes it on up, `try_yield_from!` gives it to the body as `Err(Interrupt::Throw(Cancelled))` | may make system calls (sleep, I/O, wait…), then `raise_!` it again |
+//!
+//! A coroutine that the cancellation ends (closed, or `Cancelled` raised out of it) ends its
+//! caller's call the same way, down the task's stack; a task so ended ends
+//! [`TaskEnded::Cancelled`]. Cleanup that ignores the cancellation (catches it and returns a
+//! value, or carries on) has refused it, as asyncio allows: the task runs on, and its return
+//! value is its outcome; a later cancellation reaches it at its next wait. A wake-up given to
+//! a task that is cancelled before it sees it (a `notify_one`) passes to the next waiter.
+//!
 //! # Modules
 //!
 //! | module | role |
 //! |---|---|
-//! | `task` | a task: id, trampoline stack of coroutines |
-//! | `scheduler` | ready queue, the main loop, the I/O task |
+//! | `task` | a task: id, trampoline stack of coroutines; one step of a coroutine, or its cancellation |
+//! | `scheduler` | ready queue, the main loop, the I/O task; kill, cancel, deadlines, watchers |
 //! | `table` | the tasks by id: a slab, each id knowing its slot |
 //! | `syscall` | [`SysCall`] and [`Reply`], the dispatch of a system call |
 //! | [`sys`] | the system calls, as generators to delegate to |
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
-//! | `timer` | sleeping tasks by deadline |
+//! | `timer` | sleeping tasks and timeouts' deadlines, by deadline |
+//! | `notify` | [`Notify`] and [`RemoteNotify`]: park and wake |
+//! | `current` | the running scheduler's mailbox for plain methods (wake-ups, cancellations) |
+//! | `cancel` | [`Cancelled`] and [`Cancellable`] |
+//! | `timeout` | [`timeout`] and [`timeout_at`] |
+//! | `group` | [`gather`], [`try_gather`], [`as_completed`], [`TaskGroup`] |
 //! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
 //! | [`pool`] | a bounded thread pool for blocking closures, whose waiters a `RemoteNotify` wakes |
 //! | [`process`] | child processes: non-blocking pipes and a pidfd in the poller (Linux) |
@@ -54,6 +101,7 @@
 mod budget;
 mod cancel;
 mod current;
+mod group;
 pub mod net;
 mod notify;
 pub mod pool;
@@ -69,6 +117,7 @@ mod timeout;
 mod timer;
 
 pub use cancel::{Cancellable, Cancelled};
+pub use group::{AsCompleted, Completed, Failed, TaskGroup, as_completed, gather, try_gather};
 pub use notify::{Notify, RemoteNotify};
 pub use scheduler::{Exit, Scheduler};
 pub use syscall::{Reply, SysCall};

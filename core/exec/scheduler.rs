@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::budget;
 use super::current::{Entered, Shared, Woken};
+use super::group::Watcher;
 use super::notify::{self, Notify};
 use super::selector::{Interest, Keeper, Selector};
 use super::sys::Coroutine;
@@ -45,6 +46,8 @@ struct Waits {
     joiners: Vec<TaskId>,
     /// The deadlines of the timeouts the task is in, outermost first.
     deadlines: Vec<Deadline>,
+    /// The groups it is in, and its place in each.
+    watchers: Vec<(Rc<dyn Watcher>, usize)>,
 }
 
 /// The deadline of a timeout ([`exec::timeout`](super::timeout())).
@@ -295,6 +298,13 @@ impl Scheduler {
         for joiner in waits.joiners {
             self.wake(joiner, Answer::Ended(how.clone()));
         }
+        for (watcher, index) in waits.watchers {
+            if watcher.ended(index, &how) {
+                for member in watcher.running() {
+                    let _ = self.cancel(member, None);
+                }
+            }
+        }
         if self.io_task == Some(id) {
             self.io_task = None;
         }
@@ -366,6 +376,18 @@ impl Scheduler {
             entry.reply = Answer::Cancel;
         }
         Ok(())
+    }
+
+    /// Tells `watcher` when each of `members` ends (at once if it has ended already).
+    pub(crate) fn watch(&mut self, members: Vec<(TaskId, usize)>, watcher: Rc<dyn Watcher>) {
+        for (member, index) in members {
+            match self.tasks.cold_mut(member) {
+                Some(waits) => waits.watchers.push((Rc::clone(&watcher), index)),
+                None => {
+                    watcher.ended(index, &Err(TaskEnded::Unknown));
+                }
+            }
+        }
     }
 
     /// Parks task `id` on `notify`, or lets it go on at once if a permit is stored.

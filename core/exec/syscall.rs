@@ -8,8 +8,10 @@ use core::any::Any;
 use core::fmt;
 use std::io;
 use std::os::fd::RawFd;
+use std::rc::Rc;
 use std::time::Instant;
 
+use super::group::Watcher;
 use super::notify::Notify;
 use super::scheduler::Scheduler;
 use super::selector::{Interest, Keeper};
@@ -38,6 +40,8 @@ pub(crate) enum Request {
     Sleep(Instant),
     /// Wait until the file descriptor is ready for the interest.
     Io(RawFd, Interest, Keeper),
+    /// Tell the watcher when each of these tasks (with its place in the group) ends.
+    Watch(Vec<(TaskId, usize)>, Rc<dyn Watcher>),
     /// Start a timeout that ends at this deadline; answered with its key.
     Deadline(Instant),
     /// End the timeout of this key.
@@ -95,6 +99,7 @@ impl fmt::Debug for SysCall {
             Request::Sleep(_) => "Sleep",
             Request::Io(_, Interest::Read, _) => "Readable",
             Request::Io(_, Interest::Write, _) => "Writable",
+            Request::Watch(..) => "Watch",
             Request::Deadline(_) => "Deadline",
             Request::Disarm(_) => "Disarm",
             Request::Call(_) => "Call",
@@ -154,6 +159,10 @@ impl Scheduler {
             Request::Notified(notify) => self.wait_notify(id, notify),
             Request::Sleep(deadline) => self.sleep(id, deadline),
             Request::Io(fd, interest, keeper) => self.wait_io(id, fd, interest, keeper),
+            Request::Watch(members, watcher) => {
+                self.watch(members, watcher);
+                self.schedule(id, Answer::Nothing);
+            }
             Request::Deadline(at) => self.set_deadline(id, at),
             Request::Disarm(key) => self.disarm(id, key),
             Request::PollIo => self.poll_io(id),
