@@ -78,6 +78,8 @@ mod lec35;
 mod lec36;
 #[path = "lec48_streams_echo_server_client.rs"]
 mod lec48;
+#[path = "lec49_check_free_as_completed.rs"]
+mod lec49;
 #[path = "lec50_subprocess_shell_pipe.rs"]
 mod lec50;
 #[path = "lec51_to_thread_run_in_executor.rs"]
@@ -123,6 +125,7 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("35", "an echo server as a Protocol and as a reader/writer coroutine", lec35::main),
     ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
     ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
+    ("49", "a domain check: refused and hanging connects, answers as_completed", lec49::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
     ("51", "blocking work: called directly, on a pool thread, in an executor", lec51::main),
 ];
