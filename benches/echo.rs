@@ -1,6 +1,6 @@
 //! Echo throughput and latency on loopback: the trampoline executor's echo server against a
-//! hand-written single-threaded `polling` loop and Python asyncio servers (`benches/python/`),
-//! all driven by the same client load generator (`echo_load/`).
+//! hand-written single-threaded `polling` loop, a tokio current-thread server and Python asyncio
+//! servers (`benches/python/`), all driven by the same client load generator (`echo_load/`).
 //!
 //! The load generator is one thread with one `polling` loop over `CONNS` connections, in a
 //! process of its own (this binary, started again with `ECHO_LOAD_CHILD=1`), so the client and
@@ -17,6 +17,12 @@
 //! slower, client or server, and by the machine; the server's processor time per round trip
 //! is what the server itself costs, whatever bounds the throughput. The asyncio servers are skipped
 //! if `python3` cannot be started.
+//!
+//! The tokio server is a mode of the `exec_tokio` benchmark binary of the `corogen-bench`
+//! package (tokio is a dev-dependency of that package only, so the tests of `corogen` never
+//! build it), run as a process of its own as the asyncio servers are. It is skipped if that
+//! binary has not been built beside this one: `cargo bench` in the repository root builds both,
+//! or `cargo bench -p corogen-bench --bench exec_tokio --no-run`.
 
 #[allow(dead_code)]
 mod echo_load;
@@ -275,7 +281,44 @@ fn asyncio_port(kind: &'static str) -> Option<u16> {
     Some(port)
 }
 
-/// The pid of the asyncio server `kind`, once started.
+/// The newest `exec_tokio` benchmark binary beside this one, if it has been built.
+fn exec_tokio_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let deps = exe.parent()?;
+    let built = std::fs::read_dir(deps).ok()?.filter_map(|entry| {
+        let entry = entry.ok()?;
+        let name = entry.file_name().into_string().ok()?;
+        let binary = name.starts_with("exec_tokio-") && !name.contains('.');
+        let modified = entry.metadata().ok()?.modified().ok()?;
+        binary.then(|| (modified, entry.path()))
+    });
+    built.max().map(|(_, path)| path)
+}
+
+/// The tokio current-thread server (the `exec_tokio` binary with `TOKIO_ECHO_SERVER=1`), if it
+/// has been built; kept alive for the whole benchmark.
+fn tokio_port() -> Option<u16> {
+    const KIND: &str = "tokio";
+    let mut servers = SERVERS.lock().unwrap();
+    if let Some((_, _, port)) = servers.iter().find(|(k, ..)| *k == KIND) {
+        return Some(*port);
+    }
+    let mut child = Command::new(exec_tokio_binary()?)
+        .env("TOKIO_ECHO_SERVER", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    let port = line.trim().parse().ok()?;
+    servers.push((KIND, child, port));
+    Some(port)
+}
+
+/// The pid of the asyncio (or tokio) server `kind`, once started.
 fn asyncio_pid(kind: &str) -> Option<u32> {
     let servers = SERVERS.lock().unwrap();
     servers
@@ -325,6 +368,7 @@ fn servers() -> Vec<(&'static str, Option<u16>, Runs)> {
             Some(polling_port()),
             Runs::Thread(POLLING_THREAD),
         ),
+        ("tokio current-thread", tokio_port(), Runs::Process("tokio")),
         (
             "asyncio streams",
             asyncio_port("streams"),
@@ -385,7 +429,7 @@ fn report() {
     let corogen_cpu = cpu_per_rt(&runs[0]);
     for ((name, ..), runs) in servers.iter().zip(&runs) {
         if runs.is_empty() {
-            println!("| {name} | not run (no python3) | | | | | |");
+            println!("| {name} | not run (no python3, or exec_tokio not built) | | | | | |");
             continue;
         }
         let rate = median(runs.iter().map(|(s, _)| per_second(s)).collect());
@@ -420,6 +464,11 @@ fn corogen_executor(bencher: divan::Bencher<'_, '_>) {
 #[divan::bench(sample_count = 10)]
 fn polling_by_hand(bencher: divan::Bencher<'_, '_>) {
     bench_load(bencher, Some(polling_port()));
+}
+
+#[divan::bench(sample_count = 10)]
+fn tokio_current_thread(bencher: divan::Bencher<'_, '_>) {
+    bench_load(bencher, tokio_port());
 }
 
 #[divan::bench(sample_count = 5)]

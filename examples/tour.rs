@@ -76,6 +76,14 @@ mod lec34;
 mod lec35;
 #[path = "lec36_subprocess_exec_stdout_stderr.rs"]
 mod lec36;
+#[path = "lec40_async_iterator_generator_with.rs"]
+mod lec40;
+#[path = "lec45_sleep0_lock_semaphore.rs"]
+mod lec45;
+#[path = "lec46_event_condition_barrier.rs"]
+mod lec46;
+#[path = "lec47_queue_producer_consumers.rs"]
+mod lec47;
 #[path = "lec48_streams_echo_server_client.rs"]
 mod lec48;
 #[path = "lec49_check_free_as_completed.rs"]
@@ -124,6 +132,10 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
     ("35", "an echo server as a Protocol and as a reader/writer coroutine", lec35::main),
     ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
+    ("40", "an async iterator, an async generator and an async context manager as coroutines", lec40::main),
+    ("45", "sys::pause() gives the turn; a lost update and a Lock; a Semaphore(2)", lec45::main),
+    ("46", "an Event, a Condition with wait_for, a Barrier(3)", lec46::main),
+    ("47", "a bounded Queue between a producer and two consumers; task_done and join; cancel", lec47::main),
     ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
     ("49", "a domain check: refused and hanging connects, answers as_completed", lec49::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),

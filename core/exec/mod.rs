@@ -109,6 +109,7 @@ pub mod pool;
 pub mod process;
 mod scheduler;
 mod selector;
+pub mod sync;
 pub mod sys;
 mod syscall;
 mod table;
