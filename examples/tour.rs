@@ -92,6 +92,8 @@ mod lec49;
 mod lec50;
 #[path = "lec51_to_thread_run_in_executor.rs"]
 mod lec51;
+#[path = "lec52_crawler_queue_workers_event.rs"]
+mod lec52;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -140,6 +142,7 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("49", "a domain check: refused and hanging connects, answers as_completed", lec49::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
     ("51", "blocking work: called directly, on a pool thread, in an executor", lec51::main),
+    ("52", "a breadth-first crawler: 20 workers, a Queue, an Event, cancel and gather", lec52::main),
 ];
 
 fn main() {
