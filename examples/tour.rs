@@ -76,8 +76,22 @@ mod lec34;
 mod lec35;
 #[path = "lec36_subprocess_exec_stdout_stderr.rs"]
 mod lec36;
+#[path = "lec37_say_after_sequential_awaits.rs"]
+mod lec37;
+#[path = "lec38_gather_taskgroup_late.rs"]
+mod lec38;
+#[path = "lec39_coroutine_object_and_missing_await.rs"]
+mod lec39;
 #[path = "lec40_async_iterator_generator_with.rs"]
 mod lec40;
+#[path = "lec41_create_task_interleaving.rs"]
+mod lec41;
+#[path = "lec42_as_completed_order.rs"]
+mod lec42;
+#[path = "lec43_gather_taskgroup_errors.rs"]
+mod lec43;
+#[path = "lec44_timeout_wait_for_cancel.rs"]
+mod lec44;
 #[path = "lec45_sleep0_lock_semaphore.rs"]
 mod lec45;
 #[path = "lec46_event_condition_barrier.rs"]
@@ -134,7 +148,14 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
     ("35", "an echo server as a Protocol and as a reader/writer coroutine", lec35::main),
     ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
+    ("37", "an await chain: the delays add up; awaiting a task gives its value", lec37::main),
+    ("38", "gather and TaskGroup: finish order B C A, results in argument order", lec38::main),
+    ("39", "calling a coroutine function only makes the coroutine; the forgotten await", lec39::main),
     ("40", "an async iterator, an async generator and an async context manager as coroutines", lec40::main),
+    ("41", "tasks made with create_task interleave; two awaits run one after the other", lec41::main),
+    ("42", "as_completed gives the tasks in the order they finish", lec42::main),
+    ("43", "one task fails: gather, gather keeping every outcome, a TaskGroup cancelling the rest", lec43::main),
+    ("44", "timeouts and cancellation, with a cleanup that waits", lec44::main),
     ("45", "sys::pause() gives the turn; a lost update and a Lock; a Semaphore(2)", lec45::main),
     ("46", "an Event, a Condition with wait_for, a Barrier(3)", lec46::main),
     ("47", "a bounded Queue between a producer and two consumers; task_done and join; cancel", lec47::main),
