@@ -100,8 +100,14 @@ mod lec46;
 mod lec47;
 #[path = "lec48_streams_echo_server_client.rs"]
 mod lec48;
+#[path = "lec49_check_free_as_completed.rs"]
+mod lec49;
 #[path = "lec50_subprocess_shell_pipe.rs"]
 mod lec50;
+#[path = "lec51_to_thread_run_in_executor.rs"]
+mod lec51;
+#[path = "lec52_crawler_queue_workers_event.rs"]
+mod lec52;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -154,7 +160,10 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("46", "an Event, a Condition with wait_for, a Barrier(3)", lec46::main),
     ("47", "a bounded Queue between a producer and two consumers; task_done and join; cancel", lec47::main),
     ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
+    ("49", "a domain check: refused and hanging connects, answers as_completed", lec49::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
+    ("51", "blocking work: called directly, on a pool thread, in an executor", lec51::main),
+    ("52", "a breadth-first crawler: 20 workers, a Queue, an Event, cancel and gather", lec52::main),
 ];
 
 fn main() {

@@ -33,8 +33,8 @@ use super::syscall::{Answer, Reply, Request, SysCall, coroutine, unexpected};
 use super::task::{BoxedFrame, TaskId};
 use crate::{Gen, Generator};
 
-pub use super::pool::to_thread;
 mod tasks;
+pub use super::pool::to_thread;
 pub use tasks::{cancel, create_task, kill, spawn, wait, wait_id};
 
 /// A coroutine that can run as a task or be called from one: a generator that yields
