@@ -225,9 +225,10 @@ impl<I: Iterator, E> Target<I::Item, (), E> for DelegateIter<I, E> {
 }
 
 /// The argument of `yield_from!`, probed for what it is: a generator with the types of the
-/// delegating one (`Y`, `S`, `E`, which the probe carries), else an iterable of `Y`, else
-/// anything, which the bound of [`Co::delegate`](crate::__private::Co::delegate) then rejects
-/// with the message of [`Delegate`], naming both generators' types.
+/// delegating one (`Y`, `S`, `E`, which the probe carries), else a generator of other types
+/// (rejected), else an iterable of `Y`, else anything (rejected). `Delegate::__check`, called
+/// where the argument is, reports a rejected one with the message of [`Delegate`], naming both
+/// generators' types.
 pub struct Probe<T, Y, S, E>(Cell<Option<T>>, PhantomData<fn(Y, S, E)>);
 
 impl<T, Y, S, E> Probe<T, Y, S, E> {
@@ -252,7 +253,7 @@ pub trait ViaGenerator {
     fn __delegate(&self) -> Self::Target;
 }
 
-impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &Probe<T, Y, S, E> {
+impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &&Probe<T, Y, S, E> {
     type Target = (PhantomData<T>, T::Target);
     fn __delegate(&self) -> Self::Target {
         (PhantomData, self.take().__into_target())
@@ -431,7 +432,7 @@ fn no_return_value() -> ! {
     )
 }
 
-/// Chosen by `yield_from!` (second) when its argument is an iterable of the yield type
+/// Chosen by `yield_from!` (third) when its argument is an iterable of the yield type
 /// (Python's `yield from iterable`). The generator's send type must be `()`: values sent while
 /// an iterator is delegated to would have nowhere to go.
 pub trait ViaIterator {
@@ -441,13 +442,32 @@ pub trait ViaIterator {
     fn __delegate(&self) -> Self::Target;
 }
 
-impl<I: IntoIterator<Item = Y>, Y, E> ViaIterator for &&Probe<I, Y, (), E> {
+impl<I: IntoIterator<Item = Y>, Y, E> ViaIterator for &Probe<I, Y, (), E> {
     type Target = (
         PhantomData<DelegateIter<I::IntoIter, E>>,
         DelegateIter<I::IntoIter, E>,
     );
     fn __delegate(&self) -> Self::Target {
         (PhantomData, DelegateIter::new(self.take().into_iter()))
+    }
+}
+
+/// Chosen by `yield_from!` (second) when its argument is a generator of other types than the
+/// delegating one: it is rejected, as the check reports, although it may be iterable (a
+/// generator taken by value, or a boxed one, iterates), because iterating it would lose its
+/// return value and panic on a raise.
+pub trait ViaOtherGenerator {
+    /// Takes the argument out of the probe.
+    fn __delegate<O>(&self) -> (PhantomData<Self::Argument>, Rejected<O>);
+    /// The argument's type.
+    type Argument;
+}
+
+impl<G: Generator, Y, S, E> ViaOtherGenerator for &&&Probe<G, Y, S, E> {
+    type Argument = G;
+    fn __delegate<O>(&self) -> (PhantomData<G>, Rejected<O>) {
+        drop(self.take());
+        (PhantomData, Rejected(PhantomData))
     }
 }
 

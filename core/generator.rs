@@ -477,6 +477,33 @@ pub type BoxGenerator<'a, Y, S = (), R = (), E = core::convert::Infallible> =
 ///
 /// It is implemented for every [`Future`](core::future::Future), the form the attribute lowers a
 /// body to; only bodies the attribute wrote can yield.
+///
+/// A trait can declare a generator method through it, and each impl makes the method a
+/// `#[generator]`:
+///
+/// ```
+/// use corogen::prelude::*;
+/// use corogen::Body;
+///
+/// trait Shape {
+///     fn corners(&self) -> Gen<impl Body<Return = ()>, (i32, i32)>;
+/// }
+///
+/// struct Square(i32);
+///
+/// impl Shape for Square {
+///     #[generator(yield = (i32, i32))]
+///     fn corners(&self) {
+///         let n = self.0;
+///         for corner in [(0, 0), (n, 0), (n, n), (0, n)] {
+///             yield_!(corner);
+///         }
+///     }
+/// }
+///
+/// let corners: Vec<_> = Square(2).corners().into_iter().collect();
+/// assert_eq!(corners, [(0, 0), (2, 0), (2, 2), (0, 2)]);
+/// ```
 pub trait Body: core::future::Future<Output = <Self as Body>::Return> {
     /// The generator's return value.
     type Return;

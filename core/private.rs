@@ -8,7 +8,7 @@ use core::task::{Context, Poll};
 use crate::delegate::sealed::Target;
 pub use crate::delegate::{
     Delegate, DelegateDyn, DelegateIter, DelegatePoint, Held, Probe, ViaAnything, ViaGenerator,
-    ViaIterator,
+    ViaIterator, ViaOtherGenerator,
 };
 use crate::level::{Header, Input, Out, Slot};
 use crate::{Gen, IgnoredClose, Interrupt, waker};

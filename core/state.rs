@@ -100,6 +100,32 @@ impl<E> Interrupt<E> {
 /// What [`raise_!`](crate::raise_) takes in a generator thrown `E`: an `E`, or an
 /// [`Interrupt<E>`] to raise again what a [`try_yield!`](crate::try_yield) caught (Python's
 /// bare `raise` in an `except` block).
+///
+/// ```
+/// use corogen::prelude::*;
+/// use std::pin::pin;
+///
+/// #[generator(yield = u32, throw = String)]
+/// fn checked(limit: u32) {
+///     let mut n = 0;
+///     loop {
+///         match try_yield!(n) {
+///             Ok(()) if n == limit => raise_!(format!("over {limit}")), // an `E`
+///             Ok(()) => n += 1,
+///             Err(interrupt) => raise_!(interrupt), // an `Interrupt<E>`, raised again
+///         }
+///     }
+/// }
+///
+/// let mut g = pin!(checked(1));
+/// g.start().unwrap();
+/// g.send(()).unwrap();
+/// assert_eq!(g.send(()), Err(ResumeError::Raised("over 1".to_owned())));
+///
+/// let mut g = pin!(checked(5));
+/// g.start().unwrap();
+/// assert_eq!(g.throw("stop".to_owned()), Err(ResumeError::Raised("stop".to_owned())));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`raise_!` takes the generator's throw type `{E}` or an `Interrupt<{E}>`, not `{Self}`",
     label = "not the throw type `{E}`",
@@ -197,6 +223,20 @@ impl<T, E> ResumeError<T, E> {
     }
 
     /// The raised error, if the body raised one.
+    ///
+    /// ```
+    /// use corogen::prelude::*;
+    /// use std::pin::pin;
+    ///
+    /// #[generator(yield = u8, throw = &'static str)]
+    /// fn fails() {
+    ///     raise_!("no");
+    /// }
+    ///
+    /// let mut g = pin!(fails());
+    /// assert_eq!(g.start().unwrap_err().raised(), Some("no"));
+    /// assert_eq!(g.start().unwrap_err().raised(), None); // finished
+    /// ```
     pub fn raised(self) -> Option<E> {
         match self {
             Self::Raised(e) => Some(e),

@@ -88,18 +88,22 @@ impl Rewriter {
         self.visit_expr_mut(&mut value);
         let co = &self.co;
         let private = quote_spanned!(span=> ::corogen::__private);
+        // The point's value runs from the macro's name to its closing delimiter, so that an
+        // error about it underlines the whole call and a suggestion to append to it (such as
+        // `.expect(..)`) comes after the call.
+        let end = Ident::new("await", mac.delimiter.span().close());
         let tokens = match point {
             Point::Yield => checked(
                 span,
                 &value,
                 self.yield_ty.as_ref(),
-                |value| quote_spanned!(span=> #private::Co::yield_(#co, #value).await),
+                |value| quote_spanned!(span=> #private::Co::yield_(#co, #value).#end),
             ),
             Point::TryYield => checked(
                 span,
                 &value,
                 self.yield_ty.as_ref(),
-                |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).await),
+                |value| quote_spanned!(span=> #private::Co::try_yield(#co, #value).#end),
             ),
             // Not `checked`: `raise_!` also takes an `Interrupt` of the throw type. The probe
             // picks the kind of `Interrupt` a bare `Interrupt::Close` is; `Raise`, called
@@ -138,11 +142,14 @@ impl Rewriter {
                 );
                 quote_spanned! {span=> {
                     #[allow(unused_imports)]
-                    use #private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+                    use #private::{
+                        ViaAnything as _, ViaGenerator as _, ViaIterator as _,
+                        ViaOtherGenerator as _,
+                    };
                     // The probe is gone before the await, so it never makes the body `!Sync`.
                     let (#checked, #target) = {
                         let #probe = #private::Probe::new(#co, #value);
-                        (&&#probe).__delegate()
+                        (&&&#probe).__delegate()
                     };
                     #check;
                     #private::Co::delegate::<_, #catch>(#co, #target).await

@@ -13,10 +13,12 @@ pub fn outer() -> ::corogen::Gen<impl ::corogen::Body<Return = &'static str>, u3
         }
         let said = {
             #[allow(unused_imports)]
-            use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+            use ::corogen::__private::{
+                ViaAnything as _, ViaGenerator as _, ViaIterator as _, ViaOtherGenerator as _,
+            };
             let (__corogen_checked, __corogen_target) = {
                 let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, inner());
-                (&&__corogen_probe).__delegate()
+                (&&&__corogen_probe).__delegate()
             };
             <_ as ::corogen::Delegate<u32, (), Stop>>::__check(__corogen_checked);
             ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
@@ -27,10 +29,12 @@ pub fn outer() -> ::corogen::Gen<impl ::corogen::Body<Return = &'static str>, u3
         } {
             Ok(()) => {
                 #[allow(unused_imports)]
-                use ::corogen::__private::{ViaAnything as _, ViaGenerator as _, ViaIterator as _};
+                use ::corogen::__private::{
+                    ViaAnything as _, ViaGenerator as _, ViaIterator as _, ViaOtherGenerator as _,
+                };
                 let (__corogen_checked, __corogen_target) = {
                     let __corogen_probe = ::corogen::__private::Probe::new(__corogen_co, [1, 2]);
-                    (&&__corogen_probe).__delegate()
+                    (&&&__corogen_probe).__delegate()
                 };
                 <_ as ::corogen::Delegate<u32, (), Stop>>::__check(__corogen_checked);
                 ::corogen::__private::Co::delegate::<_, false>(__corogen_co, __corogen_target).await
