@@ -5,7 +5,7 @@
 //! `await asyncio.sleep(0)` is `yield_from!(sys::pause())`: the task goes to the back of the
 //! ready queue. `asyncio.gather(a, b)` makes each coroutine a task, in order, and waits for
 //! them all: here `sys::create_task` for each (the new task first runs when the caller next
-//! waits, as in asyncio), then `sys::wait` for each. `async with lock:` is
+//! waits, as in asyncio), then `exec::gather` of their handles. `async with lock:` is
 //! `let _guard = yield_from!(lock.lock());`: the lock is released when the guard is dropped,
 //! at the end of its block; `async with sem:` is the same with `sem.acquire()` and a permit.
 //! Python's global `counter` (and `running`, `max_running`) is a shared `Cell` here.
@@ -75,15 +75,16 @@ fn download(i: u32, duration: u32, sem: Semaphore, running: Rc<Running>) {
     println!("download {i} ends");
 }
 
-/// `await asyncio.gather(*coros)`: a task for each, in order, then a wait for each.
+/// `await asyncio.gather(*coros)`: a task for each coroutine, in order, then `exec::gather`,
+/// which waits for them all.
 #[generator(yield = SysCall, send = Reply)]
 fn gather<G: sys::Coroutine<Return = ()>>(coros: Vec<G>) {
     let mut tasks: Vec<JoinHandle<()>> = Vec::new();
     for coro in coros {
         tasks.push(yield_from!(sys::create_task(coro)));
     }
-    for task in tasks {
-        yield_from!(sys::wait(task)).expect("the task returned");
+    for outcome in yield_from!(exec::gather(tasks)) {
+        outcome.expect("the task returned");
     }
 }
 

@@ -9,7 +9,7 @@
 //! guard and gives back the one it holds when the predicate holds: the lock is released while
 //! it waits, as in Python. `await barrier.wait()` evaluates to the arrival index (a `Result`:
 //! a barrier that is aborted fails its waits). `asyncio.gather` is `sys::create_task` for each
-//! coroutine, then `sys::wait` for each.
+//! coroutine, then `exec::gather` of their handles.
 
 use corogen::exec::sync::{Barrier, Condition, Event};
 use corogen::exec::{self, JoinHandle, Reply, SysCall, sys};
@@ -58,11 +58,11 @@ fn party(i: u32, barrier: Barrier) {
     println!("party {i} passes, arrival index {index}");
 }
 
-/// `await asyncio.gather(*tasks)`, for tasks made already.
+/// `await asyncio.gather(*tasks)`, for tasks made already: `exec::gather` waits for them all.
 #[generator(yield = SysCall, send = Reply)]
 fn wait_all(tasks: Vec<JoinHandle<()>>) {
-    for task in tasks {
-        yield_from!(sys::wait(task)).expect("the task returned");
+    for outcome in yield_from!(exec::gather(tasks)) {
+        outcome.expect("the task returned");
     }
 }
 

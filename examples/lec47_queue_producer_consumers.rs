@@ -6,9 +6,10 @@
 //! `await queue.put(item)` is `yield_from!(queue.put(item))` and `await queue.get()` is
 //! `yield_from!(queue.get())`; `full()`, `qsize()` and `task_done()` are plain methods. A `put`
 //! into a queue with room, and a `get` from a queue with items, return without waiting, as in
-//! Python. `c.cancel()` is `sys::cancel(id)`, and `gather(*consumers,
-//! return_exceptions=True)` is a `sys::wait` for each: a task that the cancellation ended ends
-//! with `TaskEnded::Cancelled`, printed under the name of the exception Python keeps for it.
+//! Python. `c.cancel()` is `JoinHandle::cancel`, and `gather(*consumers,
+//! return_exceptions=True)` is `exec::gather(consumers)`, which keeps each task's outcome in its
+//! place: a task that the cancellation ended ends with `TaskEnded::Cancelled`, printed under
+//! the name of the exception Python keeps for it.
 
 use corogen::exec::sync::Queue;
 use corogen::exec::{self, Reply, SysCall, TaskEnded, sys};
@@ -69,12 +70,9 @@ fn main_task() {
     yield_from!(queue.join());
     println!("queue.join() returned: every item is processed");
     for c in &consumers {
-        yield_from!(sys::cancel(c.id())).expect("the consumer is there");
+        c.cancel(); // a plain method, as Python's `c.cancel()`: main runs on
     }
-    let mut results = Vec::new();
-    for c in consumers {
-        results.push(yield_from!(sys::wait(c)));
-    }
+    let results = yield_from!(exec::gather(consumers));
     let names: Vec<String> = results
         .iter()
         .map(|r| format!("'{}'", outcome_type(r)))

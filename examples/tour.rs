@@ -76,8 +76,22 @@ mod lec34;
 mod lec35;
 #[path = "lec36_subprocess_exec_stdout_stderr.rs"]
 mod lec36;
+#[path = "lec37_say_after_sequential_awaits.rs"]
+mod lec37;
+#[path = "lec38_gather_taskgroup_late.rs"]
+mod lec38;
+#[path = "lec39_coroutine_object_and_missing_await.rs"]
+mod lec39;
 #[path = "lec40_async_iterator_generator_with.rs"]
 mod lec40;
+#[path = "lec41_create_task_interleaving.rs"]
+mod lec41;
+#[path = "lec42_as_completed_order.rs"]
+mod lec42;
+#[path = "lec43_gather_taskgroup_errors.rs"]
+mod lec43;
+#[path = "lec44_timeout_wait_for_cancel.rs"]
+mod lec44;
 #[path = "lec45_sleep0_lock_semaphore.rs"]
 mod lec45;
 #[path = "lec46_event_condition_barrier.rs"]
@@ -86,8 +100,14 @@ mod lec46;
 mod lec47;
 #[path = "lec48_streams_echo_server_client.rs"]
 mod lec48;
+#[path = "lec49_check_free_as_completed.rs"]
+mod lec49;
 #[path = "lec50_subprocess_shell_pipe.rs"]
 mod lec50;
+#[path = "lec51_to_thread_run_in_executor.rs"]
+mod lec51;
+#[path = "lec52_crawler_queue_workers_event.rs"]
+mod lec52;
 
 /// The exercises in lecture order: id, what it shows, and its `main`.
 #[rustfmt::skip]
@@ -128,12 +148,22 @@ const TOUR: &[(&str, &str, fn())] = &[
     ("34", "recursive permutations with yield_from!(Box::pin(..))", lec34::main),
     ("35", "an echo server as a Protocol and as a reader/writer coroutine", lec35::main),
     ("36", "a child's stdout and stderr read line by line, then its exit code", lec36::main),
+    ("37", "an await chain: the delays add up; awaiting a task gives its value", lec37::main),
+    ("38", "gather and TaskGroup: finish order B C A, results in argument order", lec38::main),
+    ("39", "calling a coroutine function only makes the coroutine; the forgotten await", lec39::main),
     ("40", "an async iterator, an async generator and an async context manager as coroutines", lec40::main),
+    ("41", "tasks made with create_task interleave; two awaits run one after the other", lec41::main),
+    ("42", "as_completed gives the tasks in the order they finish", lec42::main),
+    ("43", "one task fails: gather, gather keeping every outcome, a TaskGroup cancelling the rest", lec43::main),
+    ("44", "timeouts and cancellation, with a cleanup that waits", lec44::main),
     ("45", "sys::pause() gives the turn; a lost update and a Lock; a Semaphore(2)", lec45::main),
     ("46", "an Event, a Condition with wait_for, a Barrier(3)", lec46::main),
     ("47", "a bounded Queue between a producer and two consumers; task_done and join; cancel", lec47::main),
     ("48", "stream echo server and client; read_line and read_exact framing", lec48::main),
+    ("49", "a domain check: refused and hanging connects, answers as_completed", lec49::main),
     ("50", "a shell child's output read in chunks of at most 1024 bytes", lec50::main),
+    ("51", "blocking work: called directly, on a pool thread, in an executor", lec51::main),
+    ("52", "a breadth-first crawler: 20 workers, a Queue, an Event, cancel and gather", lec52::main),
 ];
 
 fn main() {

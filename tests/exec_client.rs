@@ -286,18 +286,22 @@ fn read_n_gives_what_is_buffered_first_and_read_to_end_the_rest() {
     fn reads(conn: net::TcpStream) -> io::Result<Vec<Vec<u8>>> {
         let mut reader = net::BufReader::new(conn);
         let first = yield_from!(reader.read(3))?;
+        // However the chunks came, read(n) hands out what is buffered, without waiting.
+        let buffered = reader.buffer().to_vec();
+        assert!(!buffered.is_empty(), "one read took in more than 3 bytes");
         let second = yield_from!(reader.read(100))?;
+        assert_eq!(second, buffered);
         let zero = yield_from!(reader.read(0))?;
         let rest = yield_from!(reader.read_to_end())?;
         let after = yield_from!(reader.read(10))?;
-        Ok(vec![first, second, zero, rest, after])
+        Ok(vec![first, [second, rest].concat(), zero, after])
     }
     let _serial = serial();
     let chunks: &[&[u8]] = &[b"hello", b" big", b" world"];
     let reads = with_peer(chunks, |conn| exec::run(reads(conn)))
         .unwrap()
         .unwrap();
-    assert_eq!(reads, [&b"hel"[..], b"lo", b"", b" big world", b""]);
+    assert_eq!(reads, [&b"hel"[..], b"lo big world", b"", b""]);
 }
 
 /// The error of a line too long, how much was buffered then, and the line read again.
@@ -464,4 +468,36 @@ fn a_refused_connect_with_a_timeout_is_refused_at_once() {
     let (_bound, addr) = refusing();
     let refused = exec::run(main_task(addr)).unwrap().unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn a_reader_over_a_borrowed_stream_leaves_the_stream_to_its_owner() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn reads(conn: net::TcpStream) -> io::Result<(Line, Line)> {
+        let (first, mut rest) = {
+            let mut reader = net::BufReader::new(&conn);
+            let line = yield_from!(reader.read_line())?;
+            let (_, buffered) = reader.into_parts(); // what was buffered is handed back
+            (line, buffered)
+        };
+        // The owner reads on, directly, to the end.
+        let mut buf = [0; 16];
+        loop {
+            let n = yield_from!(conn.recv(&mut buf))?;
+            if n == 0 {
+                return Ok((first, rest));
+            }
+            rest.extend_from_slice(&buf[..n]);
+        }
+    }
+    let _serial = serial();
+    let chunks: &[&[u8]] = &[b"first\nsecond\n", b"third\n"];
+    let (first, rest) = with_peer(chunks, |conn| exec::run(reads(conn)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(first, b"first\n");
+    assert_eq!(
+        rest, b"second\nthird\n",
+        "nothing lost between the reader and the owner"
+    );
 }

@@ -318,3 +318,70 @@ fn a_cancelled_remote_waiter_no_longer_keeps_the_scheduler_waiting() {
     exec::run(main_task(log.clone())).unwrap().unwrap();
     assert_eq!(log.take(), ["w waits", "w: Err(Cancelled)"]);
 }
+
+/// Rounds of a `notify_one` to a random number of parked tasks, a random subset of which is
+/// then cancelled or killed before any of them runs (the longest waiter, which `notify_one`
+/// chose, among them half the time): exactly one task that was not cancelled is woken, or, if
+/// all were, a permit is stored. A wake-up given to a cancelled task and not passed on would
+/// leave the round with no one woken.
+#[test]
+fn randomized_cancellations_of_waiters_lose_no_wake_up() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn waiter(n: Notify, woken: Rc<Cell<u32>>) {
+        yield_from!(sys::notified(&n));
+        woken.set(woken.get() + 1);
+    }
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(seed: u64) {
+        let mut rng = Rng(seed);
+        let (n, woken) = (Notify::new(), Rc::new(Cell::new(0)));
+        for round in 0..50 {
+            let mut parked = Vec::new();
+            for _ in 0..1 + rng.below(5) {
+                parked.push(yield_from!(sys::spawn(waiter(
+                    n.clone(),
+                    Rc::clone(&woken)
+                ))));
+            }
+            assert_eq!(n.waiters(), parked.len());
+            n.notify_one(); // chooses parked[0]
+            let mut left = 0;
+            for task in &parked {
+                match rng.below(3) {
+                    0 => assert!(task.cancel()),
+                    1 => yield_from!(sys::kill(task.id())).unwrap(),
+                    _ => left += 1,
+                }
+            }
+            yield_from!(sys::pause());
+            yield_from!(sys::pause());
+            match left {
+                0 => assert!(n.has_permit(), "seed {seed} round {round}: the permit"),
+                _ => assert_eq!(woken.replace(0), 1, "seed {seed} round {round}: one woken"),
+            }
+            // Start the next round afresh: no permit, no one parked.
+            if n.has_permit() {
+                yield_from!(sys::notified(&n));
+            }
+            for task in parked {
+                let _ = yield_from!(sys::kill(task.id()));
+            }
+        }
+    }
+    for seed in 1..=100 {
+        exec::run(main_task(seed * 0x2545_f491)).unwrap();
+    }
+}
+
+#[test]
+fn a_notify_that_outlives_a_stuck_scheduler_forgets_its_tasks() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn parked(n: Notify) {
+        yield_from!(sys::notified(&n));
+    }
+    let n = Notify::new();
+    assert_eq!(exec::run(parked(n.clone())), Err(TaskEnded::Stuck));
+    assert_eq!(n.waiters(), 0);
+    n.notify_one();
+    assert!(n.has_permit(), "no stale waiter took the wake-up");
+}

@@ -8,31 +8,46 @@ use corogen::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::Duration;
 
 #[test]
 fn a_saturated_pool_queues_the_jobs_and_delivers_every_result_once_to_its_task() {
     const JOBS: usize = 24;
     const THREADS: usize = 3;
-    /// The jobs running at once now, and the most seen.
+    /// The jobs running at once now, the most seen, and the gate that holds them until every
+    /// job is queued.
     #[derive(Default)]
     struct Running {
         now: AtomicUsize,
         most: AtomicUsize,
+        gate: (Mutex<bool>, Condvar),
+    }
+    impl Running {
+        fn pass_the_gate(&self) {
+            let (open, opened) = &self.gate;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = opened.wait(open).unwrap();
+            }
+        }
+        fn open_the_gate(&self) {
+            *self.gate.0.lock().unwrap() = true;
+            self.gate.1.notify_all();
+        }
     }
     #[generator(yield = SysCall, send = Reply)]
     fn client(pool: ThreadPool, running: Arc<Running>, i: usize) -> Result<usize, Panicked> {
         yield_from!(pool.run(move || {
             let now = running.now.fetch_add(1, Ordering::SeqCst) + 1;
             running.most.fetch_max(now, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(2));
+            running.pass_the_gate();
             running.now.fetch_sub(1, Ordering::SeqCst);
             i * 10
         }))
     }
     #[generator(yield = SysCall, send = Reply)]
-    fn main_task(pool: ThreadPool, running: Arc<Running>) -> (Vec<usize>, usize) {
+    fn main_task(pool: ThreadPool, running: Arc<Running>) -> (Vec<usize>, [usize; 2]) {
         let mut tasks = Vec::new();
         for i in 0..JOBS {
             tasks.push(yield_from!(sys::spawn(client(
@@ -41,20 +56,27 @@ fn a_saturated_pool_queues_the_jobs_and_delivers_every_result_once_to_its_task()
                 i
             ))));
         }
-        // Every client has queued its job by now: the pool is at its bound.
-        yield_from!(sys::pause());
-        let threads = pool.threads();
+        // Every client has queued its job by now (each ran as it was spawned), and no job can
+        // end before the gate opens: the pool is at its bound, the rest queued.
+        let seen = [pool.threads(), pool.queued()];
+        running.open_the_gate();
         let mut results = Vec::new();
         for task in tasks {
             results.push(yield_from!(sys::wait(task)).unwrap().unwrap());
         }
-        (results, threads)
+        (results, seen)
     }
     let pool = ThreadPool::new(THREADS);
     let running = Arc::new(Running::default());
-    let (results, threads) = exec::run(main_task(pool.clone(), Arc::clone(&running))).unwrap();
+    let (results, seen) = exec::run(main_task(pool.clone(), Arc::clone(&running))).unwrap();
     assert_eq!(results, (0..JOBS).map(|i| i * 10).collect::<Vec<_>>());
-    assert_eq!(threads, THREADS);
+    // The queue holds every job no thread has taken; a thread takes one as it starts.
+    assert_eq!(seen[0], THREADS);
+    assert!(
+        seen[1] >= JOBS - THREADS && seen[1] <= JOBS,
+        "{} queued",
+        seen[1]
+    );
     assert!(running.most.load(Ordering::SeqCst) <= THREADS);
     assert_eq!(pool.queued(), 0);
 }

@@ -809,3 +809,249 @@ fn a_hundred_producers_and_a_hundred_consumers_deliver_every_item_exactly_once()
     let all: Vec<u32> = (0..TASKS * EACH).collect();
     assert_eq!(seen, all);
 }
+
+// ---------------------------------------------------------------------------------------
+// sys::cancel: the cancellation thrown in at each kind of wait
+
+/// Which wait a cancelled task is in.
+#[derive(Clone, Copy, Debug)]
+enum Wait {
+    Lock,
+    Semaphore,
+    Event,
+    Condition,
+    Barrier,
+    Get,
+    Put,
+    Join,
+}
+
+/// One of each primitive, each in the state where its wait waits.
+#[derive(Clone)]
+struct Primitives {
+    lock: Lock,
+    sem: Semaphore,
+    event: Event,
+    cond: Condition,
+    barrier: Barrier,
+    empty: Queue<u32>,
+    full: Queue<u32>,
+}
+
+impl Primitives {
+    fn new() -> Self {
+        let full = Queue::bounded(1);
+        full.put_nowait(0).unwrap();
+        Self {
+            lock: Lock::new(),
+            sem: Semaphore::new(0),
+            event: Event::new(),
+            cond: Condition::new(),
+            barrier: Barrier::new(2),
+            empty: Queue::new(),
+            full,
+        }
+    }
+
+    /// How many tasks wait in the primitive of `wait`.
+    fn waiters(&self, wait: Wait) -> usize {
+        match wait {
+            Wait::Lock => self.lock.waiters(),
+            Wait::Semaphore => self.sem.waiters(),
+            Wait::Event => self.event.waiters(),
+            Wait::Condition => self.cond.waiters(),
+            Wait::Barrier => self.barrier.n_waiting(),
+            Wait::Get => self.empty.getters(),
+            Wait::Put => self.full.putters(),
+            Wait::Join => 0, // a joiner blocks no other operation
+        }
+    }
+}
+
+/// Waits in `wait`, with a cancellation thrown in (the task's throw type is `Cancelled`).
+#[generator(yield = SysCall, send = Reply, throw = exec::Cancelled)]
+fn cancelled_waiter(p: Primitives, wait: Wait, log: Log) {
+    let _drop = log.guard("waiter");
+    match wait {
+        Wait::Lock => drop(yield_from!(p.lock.lock())),
+        Wait::Semaphore => drop(yield_from!(p.sem.acquire())),
+        Wait::Event => yield_from!(p.event.wait()),
+        Wait::Condition => {
+            let guard = yield_from!(p.cond.lock());
+            drop(yield_from!(p.cond.wait(guard)));
+        }
+        Wait::Barrier => drop(yield_from!(p.barrier.wait())),
+        Wait::Get => drop(yield_from!(p.empty.get())),
+        Wait::Put => yield_from!(p.full.put(1)),
+        Wait::Join => yield_from!(p.empty.join()),
+    }
+    log.push("the wait returned");
+}
+
+/// How a cancelled waiter ended, and how many waited before and after.
+type Seen = (Result<(), TaskEnded>, usize, usize);
+
+#[test]
+fn a_cancellation_thrown_into_any_wait_leaves_its_wait_list_and_drops_once() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(wait: Wait, log: Log) -> Seen {
+        let p = Primitives::new();
+        let _held = p.lock.try_lock().expect("free"); // the lock waits
+        p.empty.put_nowait(1).unwrap(); // join waits for this item
+        p.empty.get_nowait().unwrap();
+        let task = yield_from!(sys::spawn(cancelled_waiter(p.clone(), wait, log.clone())));
+        let before = p.waiters(wait);
+        yield_from!(sys::cancel(task.id())).unwrap();
+        let outcome = yield_from!(sys::wait(task));
+        (outcome, before, p.waiters(wait))
+    }
+    for wait in [
+        Wait::Lock,
+        Wait::Semaphore,
+        Wait::Event,
+        Wait::Condition,
+        Wait::Barrier,
+        Wait::Get,
+        Wait::Put,
+        Wait::Join,
+    ] {
+        let log = Log::default();
+        let (outcome, before, after) = run(main_task(wait, log.clone()));
+        assert_eq!(outcome, Err(TaskEnded::Cancelled), "{wait:?}");
+        assert_eq!(
+            log.take(),
+            ["drop waiter"],
+            "{wait:?}: dropped once, never returned"
+        );
+        if !matches!(wait, Wait::Join) {
+            assert_eq!((before, after), (1, 0), "{wait:?}: left its wait list");
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_join_wait_is_not_woken_and_the_others_are() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn joiner(queue: Queue<u32>, log: Log, name: &'static str) {
+        let _drop = log.guard(name);
+        yield_from!(queue.join());
+        log.push(format!("{name} joined"));
+    }
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(log: Log) {
+        let queue = Queue::new();
+        queue.put_nowait(1).unwrap();
+        let a = yield_from!(sys::spawn(joiner(queue.clone(), log.clone(), "a")));
+        let b = yield_from!(sys::spawn(joiner(queue.clone(), log.clone(), "b")));
+        yield_from!(sys::cancel(a.id())).unwrap();
+        assert_eq!(yield_from!(sys::wait(a)), Err(TaskEnded::Cancelled));
+        queue.get_nowait().unwrap();
+        queue.task_done().unwrap();
+        yield_from!(sys::wait(b)).unwrap();
+    }
+    let log = Log::default();
+    run(main_task(log.clone()));
+    assert_eq!(log.take(), ["drop a", "b joined", "drop b"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Randomized: kills at any moment never break mutual exclusion or lose a permit
+
+/// A small deterministic generator of pseudo-random numbers (an LCG), one per seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Counts the tasks inside; leaving (however the task ends) counts it out.
+struct Inside(std::rc::Rc<std::cell::Cell<u32>>);
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+#[generator(yield = SysCall, send = Reply)]
+fn contender(
+    sem: Semaphore,
+    lock: Lock,
+    inside: std::rc::Rc<std::cell::Cell<u32>>,
+    most: std::rc::Rc<std::cell::Cell<u32>>,
+    turns: u32,
+) {
+    for round in 0..3 {
+        let _permit = yield_from!(sem.acquire());
+        inside.set(inside.get() + 1);
+        let _inside = Inside(inside.clone());
+        most.set(most.get().max(inside.get()));
+        yield_from!(pauses(turns + round));
+        let _guard = yield_from!(lock.lock());
+        yield_from!(pauses(turns % 2));
+    }
+}
+
+#[test]
+fn random_kills_keep_a_semaphore_bounded_and_lose_no_permit_or_lock() {
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task(seed: u64) -> (u32, usize, usize, bool) {
+        let mut rng = Lcg(seed);
+        let (sem, lock) = (Semaphore::new(3), Lock::new());
+        let inside = std::rc::Rc::new(std::cell::Cell::new(0));
+        let most = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..24 {
+            let turns = rng.below(4) as u32;
+            let task = contender(
+                sem.clone(),
+                lock.clone(),
+                inside.clone(),
+                most.clone(),
+                turns,
+            );
+            tasks.push(yield_from!(sys::create_task(task)));
+        }
+        for _ in 0..40 {
+            yield_from!(pauses(rng.below(3) as u32));
+            let victim = &tasks[rng.below(tasks.len() as u64) as usize];
+            if !victim.is_finished() {
+                yield_from!(sys::kill(victim.id())).unwrap();
+            }
+        }
+        let outcomes = yield_from!(exec::gather(tasks));
+        let returned = outcomes.iter().filter(|o| o.is_ok()).count();
+        let all_ended_so = outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(()) | Err(TaskEnded::Killed)));
+        assert_eq!(inside.get(), 0);
+        (
+            most.get(),
+            sem.available(),
+            returned,
+            all_ended_so && lock.try_lock().is_some(),
+        )
+    }
+    let mut full = 0;
+    for seed in 0..30 {
+        let (most, available, returned, ended) = run(main_task(seed));
+        full += usize::from(most == 3);
+        assert!(most <= 3, "seed {seed}: {most} inside at once");
+        assert_eq!(available, 3, "seed {seed}: a permit was lost");
+        assert!(
+            ended,
+            "seed {seed}: a task ended badly or the lock was left held"
+        );
+        assert!(returned < 24, "seed {seed}: some task was killed");
+    }
+    assert!(
+        full > 0,
+        "the semaphore was never full: the test shows nothing"
+    );
+}

@@ -75,12 +75,13 @@
 //! | module | role |
 //! |---|---|
 //! | `task` | a task: id, trampoline stack of coroutines; one step of a coroutine, or its cancellation |
-//! | `scheduler` | ready queue, the main loop, the I/O task; kill, cancel, deadlines, watchers |
+//! | `scheduler` | ready queue, the main loop, the I/O task, the end of a task |
 //! | `table` | the tasks by id: a slab, each id knowing its slot |
 //! | `syscall` | [`SysCall`] and [`Reply`], the dispatch of a system call |
 //! | [`sys`] | the system calls, as generators to delegate to |
 //! | `selector` | the OS poller (`polling`): the only code that touches the OS; sockets' registrations |
 //! | `timer` | sleeping tasks and timeouts' deadlines, by deadline |
+//! | `wait` | what a task waits for, and how a wait ends: woken, cancelled, cut short by a deadline |
 //! | `notify` | [`Notify`] and [`RemoteNotify`]: park and wake |
 //! | `current` | the running scheduler's mailbox for plain methods (wake-ups, cancellations) |
 //! | `cancel` | [`Cancelled`] and [`Cancellable`] |
@@ -116,6 +117,7 @@ mod table;
 mod task;
 mod timeout;
 mod timer;
+mod wait;
 
 pub use cancel::{Cancellable, Cancelled};
 pub use group::{AsCompleted, Completed, Failed, TaskGroup, as_completed, gather, try_gather};

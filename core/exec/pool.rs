@@ -1,6 +1,6 @@
 //! Blocking work for tasks (asyncio's `to_thread` and `run_in_executor`): a small pool of
 //! threads runs blocking closures, and the task that waits for one is woken when its result is
-//! ready through a [`RemoteNotify`](super::RemoteNotify), which wakes the scheduler's poller:
+//! ready through a [`RemoteNotify`], which wakes the scheduler's poller:
 //! the other tasks run meanwhile, and no one polls.
 //!
 //! ```
@@ -27,7 +27,7 @@
 //!
 //! A [`ThreadPool`] starts a thread for a job when none is idle, up to its bound; past that,
 //! jobs queue and run in order as threads free up. A thread idle for 10 s ends. Dropping the
-//! pool lets its threads finish the jobs queued and end. [`sys::to_thread`](super::sys::to_thread)
+//! pool lets its threads finish the jobs queued and end. [`sys::to_thread`]
 //! uses a pool shared by the process, of `min(32, CPUs + 4)` threads (asyncio's default).
 //!
 //! # Faults and cancellation
@@ -127,7 +127,7 @@ impl ThreadPool {
         Self(Arc::new(Handles(shared)))
     }
 
-    /// The pool that [`sys::to_thread`](super::sys::to_thread) uses.
+    /// The pool that [`sys::to_thread`] uses.
     pub fn shared() -> &'static ThreadPool {
         static POOL: OnceLock<ThreadPool> = OnceLock::new();
         POOL.get_or_init(|| {

@@ -12,50 +12,20 @@ use std::time::{Duration, Instant};
 
 use super::budget;
 use super::current::{Entered, Shared, Woken};
-use super::group::Watcher;
-use super::notify::{self, Notify};
+use super::notify;
 use super::selector::{Interest, Keeper, Selector};
 use super::sys::Coroutine;
 use super::syscall::{Answer, Reply, Request, SysCall, coroutine};
 use super::table::Table;
 use super::task::{JoinHandle, NewTask, Run, Slot, Task, TaskEnded, TaskId};
 use super::timer::{Alarm, TimerKey, Timers};
+use super::wait::{Blocked, Waits};
 use crate::Gen;
 
-/// What a task that is not ready waits for.
-#[derive(Clone, Default)]
-enum Blocked {
-    #[default]
-    No,
-    Sleep(TimerKey),
-    Io(RawFd, Interest),
-    Join(TaskId),
-    Notify(Notify),
-}
-
 /// A task in the table, with what it is sent on its next turn: what every turn touches.
-struct Entry {
-    task: Task,
-    reply: Answer,
-}
-
-/// What a task waits for, and who waits for it: what only waiting and ending touch.
-#[derive(Default)]
-struct Waits {
-    blocked: Blocked,
-    joiners: Vec<TaskId>,
-    /// The deadlines of the timeouts the task is in, outermost first.
-    deadlines: Vec<Deadline>,
-    /// The groups it is in, and its place in each.
-    watchers: Vec<(Rc<dyn Watcher>, usize)>,
-}
-
-/// The deadline of a timeout ([`exec::timeout`](super::timeout())).
-#[derive(Clone, Copy)]
-struct Deadline {
-    key: TimerKey,
-    /// It passed while the task was ready: the task is told at its next wait.
-    passed: bool,
+pub(super) struct Entry {
+    pub(super) task: Task,
+    pub(super) reply: Answer,
 }
 
 /// How a task ended, as its exit hook and its joiners see it: `Ok(())` if it returned.
@@ -88,10 +58,10 @@ type ExitHook = Box<dyn FnMut(TaskId, &Exit)>;
 /// ```
 pub struct Scheduler {
     ready: VecDeque<TaskId>,
-    tasks: Table<Entry, Waits>,
-    selector: Selector,
-    timers: Timers,
-    io_task: Option<TaskId>,
+    pub(super) tasks: Table<Entry, Waits>,
+    pub(super) selector: Selector,
+    pub(super) timers: Timers,
+    pub(super) io_task: Option<TaskId>,
     on_exit: Option<ExitHook>,
     woken: Vec<TaskId>,
     fired: Vec<(TimerKey, Alarm)>,
@@ -99,10 +69,10 @@ pub struct Scheduler {
     main: Option<TaskId>,
     main_ended: bool,
     /// How many deadlines have passed that their tasks have not been told of.
-    untold: usize,
+    pub(super) untold: usize,
     poll_failures: PollFailures,
     /// What plain methods ask of this scheduler during a turn.
-    shared: Rc<Shared>,
+    pub(super) shared: Rc<Shared>,
     notified: Vec<Woken>,
     cancels: Vec<TaskId>,
 }
@@ -235,7 +205,7 @@ impl Scheduler {
 
     /// Carries out the wake-ups and cancellations that plain methods asked for.
     #[inline]
-    fn settle(&mut self) {
+    pub(super) fn settle(&mut self) {
         while self.shared.is_dirty() {
             self.settle_cold();
         }
@@ -249,7 +219,13 @@ impl Scheduler {
         );
         self.shared.take(&mut notified, &mut cancels);
         for woken in notified.drain(..) {
-            if self.tasks.contains(woken.task) {
+            // Still parked? It may have been cancelled, killed or timed out since it was chosen.
+            let waits = self.tasks.cold_mut(woken.task);
+            if let Some(Waits {
+                blocked: Blocked::Notify(_),
+                ..
+            }) = waits
+            {
                 self.wake(woken.task, Answer::Notified(woken.pass_on));
             } else if let Some(notify) = woken.pass_on {
                 notify.notify_one();
@@ -280,7 +256,7 @@ impl Scheduler {
     }
 
     /// Removes an ended task, closes what is left of it, and wakes its joiners.
-    fn exit(&mut self, id: TaskId, how: Exit) {
+    pub(super) fn exit(&mut self, id: TaskId, how: Exit) {
         let Some((mut entry, waits)) = self.tasks.remove(id) else {
             return;
         };
@@ -314,176 +290,6 @@ impl Scheduler {
         }
     }
 
-    /// Ends whatever task `id` waits for, without waking it.
-    fn unblock(&mut self, id: TaskId, blocked: Blocked) {
-        match blocked {
-            Blocked::Notify(notify) => notify.unpark(id),
-            Blocked::No => {}
-            Blocked::Sleep(key) => self.timers.cancel(key),
-            Blocked::Io(fd, interest) => self.selector.cancel(fd, interest),
-            Blocked::Join(target) => {
-                if let Some(waits) = self.tasks.cold_mut(target) {
-                    waits.joiners.retain(|&j| j != id);
-                }
-            }
-        }
-    }
-
-    /// Schedules a blocked task with `answer`.
-    fn wake(&mut self, id: TaskId, answer: Answer) {
-        self.block(id, Blocked::No);
-        self.schedule(id, answer);
-    }
-
-    fn block(&mut self, id: TaskId, blocked: Blocked) {
-        if let Some(waits) = self.tasks.cold_mut(id) {
-            waits.blocked = blocked;
-        }
-    }
-
-    /// Kills task `target`: unregisters what it waits for, closes its stack innermost first,
-    /// tells its joiners.
-    pub(crate) fn kill(&mut self, target: TaskId) -> Result<(), TaskEnded> {
-        if !self.tasks.contains(target) {
-            return Err(TaskEnded::Unknown);
-        }
-        self.exit(target, Err(TaskEnded::Killed));
-        if !(self.selector.is_empty() && self.timers.is_empty()) {
-            self.ensure_io_task();
-        }
-        Ok(())
-    }
-
-    /// Asks task `target` to stop (asyncio's `Task.cancel`), for task `by` (if a task asks):
-    /// what it waits for is unregistered, and its next turn cancels it at its innermost level
-    /// ([`Answer::Cancel`]); a task that asks for itself is cancelled at the system call that
-    /// asks. A wake-up it was given but has not seen is passed on.
-    pub(crate) fn cancel(&mut self, target: TaskId, by: Option<TaskId>) -> Result<(), TaskEnded> {
-        let Some(waits) = self.tasks.cold_mut(target) else {
-            return Err(TaskEnded::Unknown);
-        };
-        if Some(target) == by || self.io_task == Some(target) {
-            return Ok(());
-        }
-        let blocked = core::mem::take(&mut waits.blocked);
-        let was_blocked = !matches!(blocked, Blocked::No);
-        self.unblock(target, blocked);
-        if was_blocked {
-            self.schedule(target, Answer::Cancel);
-        } else if let Some(entry) = self.tasks.get_mut(target) {
-            // Ready: what it was to be sent is replaced.
-            pass_on(&mut entry.reply);
-            entry.reply = Answer::Cancel;
-        }
-        Ok(())
-    }
-
-    /// Tells `watcher` when each of `members` ends (at once if it has ended already).
-    pub(crate) fn watch(&mut self, members: Vec<(TaskId, usize)>, watcher: Rc<dyn Watcher>) {
-        for (member, index) in members {
-            match self.tasks.cold_mut(member) {
-                Some(waits) => waits.watchers.push((Rc::clone(&watcher), index)),
-                None => {
-                    watcher.ended(index, &Err(TaskEnded::Unknown));
-                }
-            }
-        }
-    }
-
-    /// Parks task `id` on `notify`, or lets it go on at once if a permit is stored.
-    pub(crate) fn wait_notify(&mut self, id: TaskId, notify: Notify) {
-        if notify.is_remote() {
-            // A wake-up that another thread left before this wait.
-            notify::deliver_remote(&self.shared);
-            self.settle();
-            self.ensure_io_task();
-        }
-        if notify.take_permit() {
-            return self.schedule(id, Answer::Notified(None));
-        }
-        notify.park(id, &self.shared);
-        self.block(id, Blocked::Notify(notify));
-    }
-
-    /// Makes task `id` wait for task `target` to end.
-    pub(crate) fn join(&mut self, id: TaskId, target: TaskId) {
-        let target = self.tasks.placed(target).filter(|&target| target != id);
-        match target.and_then(|target| Some((target, self.tasks.cold_mut(target)?))) {
-            Some((target, waits)) => {
-                waits.joiners.push(id);
-                self.block(id, Blocked::Join(target));
-            }
-            None => self.schedule(id, Answer::Ended(Err(TaskEnded::Unknown))),
-        }
-    }
-
-    pub(crate) fn sleep(&mut self, id: TaskId, deadline: Instant) {
-        self.ensure_io_task();
-        let key = self.timers.add(deadline, Alarm::Wake(id));
-        self.block(id, Blocked::Sleep(key));
-    }
-
-    /// Starts a timeout of task `id` that ends at `at`, and answers with its key.
-    pub(crate) fn set_deadline(&mut self, id: TaskId, at: Instant) {
-        self.ensure_io_task();
-        let key = self.timers.add(at, Alarm::Deadline(id));
-        if let Some(waits) = self.tasks.cold_mut(id) {
-            waits.deadlines.push(Deadline { key, passed: false });
-        }
-        self.schedule(id, Answer::Deadline(key));
-    }
-
-    /// Ends the timeout `key` of task `id` (its coroutine finished first).
-    pub(crate) fn disarm(&mut self, id: TaskId, key: TimerKey) {
-        if let Some(waits) = self.tasks.cold_mut(id)
-            && let Some(at) = waits.deadlines.iter().position(|d| d.key == key)
-        {
-            match waits.deadlines.remove(at).passed {
-                true => self.untold -= 1,
-                false => self.timers.cancel(key),
-            }
-        }
-        self.schedule(id, Answer::Nothing);
-    }
-
-    /// The deadline `key` of task `id` has passed: a task that waits is told at once (its wait
-    /// ends), a ready one at its next wait.
-    fn deadline_passed(&mut self, id: TaskId, key: TimerKey) {
-        let Some(waits) = self.tasks.cold_mut(id) else {
-            return;
-        };
-        let Some(at) = waits.deadlines.iter().position(|d| d.key == key) else {
-            return;
-        };
-        if let Blocked::No = waits.blocked {
-            waits.deadlines[at].passed = true;
-            self.untold += 1;
-            return;
-        }
-        waits.deadlines.remove(at);
-        let blocked = core::mem::take(&mut waits.blocked);
-        self.unblock(id, blocked);
-        self.schedule(id, Answer::TimedOut(key));
-    }
-
-    /// Tells task `id`, about to wait, of a deadline that passed while it was ready, instead of
-    /// letting it wait: whether it had one.
-    pub(crate) fn tell_deadline(&mut self, id: TaskId) -> bool {
-        if self.untold == 0 {
-            return false;
-        }
-        let Some(waits) = self.tasks.cold_mut(id) else {
-            return false;
-        };
-        let Some(at) = waits.deadlines.iter().position(|d| d.passed) else {
-            return false;
-        };
-        let key = waits.deadlines.remove(at).key;
-        self.untold -= 1;
-        self.schedule(id, Answer::TimedOut(key));
-        true
-    }
-
     pub(crate) fn wait_io(&mut self, id: TaskId, fd: RawFd, interest: Interest, keeper: Keeper) {
         // SAFETY: the generator that asked (`sys::readable` / `sys::writable`, or a `net`
         // socket's operation) borrows the owner of `fd` until it is resumed; the task is
@@ -502,7 +308,7 @@ impl Scheduler {
     }
 
     /// Starts the I/O task if it is not running.
-    fn ensure_io_task(&mut self) {
+    pub(super) fn ensure_io_task(&mut self) {
         if self.io_task.is_none() {
             let slot = Slot::default();
             self.io_task = Some(self.add_task(NewTask::new(io_task(), slot)));
@@ -584,6 +390,14 @@ impl Drop for Scheduler {
     fn drop(&mut self) {
         // The tasks own the file descriptors that are registered: unregister them first.
         self.selector.clear();
+        // A `Notify` may outlive the scheduler: take its tasks off its wait list.
+        for id in self.tasks.ids() {
+            if let Some(waits) = self.tasks.cold_mut(id)
+                && let Blocked::Notify(notify) = core::mem::take(&mut waits.blocked)
+            {
+                notify.unpark(id);
+            }
+        }
     }
 }
 
@@ -599,7 +413,7 @@ fn io_task() -> Gen<impl Future<Output = ()>, SysCall, Reply> {
 }
 
 /// Passes on a `notify_one` wake-up that a task was to be sent but will not see.
-fn pass_on(reply: &mut Answer) {
+pub(super) fn pass_on(reply: &mut Answer) {
     if let Answer::Notified(Some(notify)) = core::mem::take(reply) {
         notify.notify_one();
     }

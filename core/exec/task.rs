@@ -140,6 +140,43 @@ impl<R> JoinHandle<R> {
         self.slot.take()
     }
 
+    /// Asks the task to stop, as [`sys::cancel`](super::sys::cancel) does, but as a plain
+    /// method (asyncio's `task.cancel()`): the caller runs on, and the request is carried out
+    /// right after its turn. Evaluates to `false` if the task has ended already (or no
+    /// scheduler runs on this thread), `true` otherwise.
+    ///
+    /// ```
+    /// use corogen::exec::{self, Reply, SysCall, TaskEnded, sys};
+    /// use corogen::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn nap() {
+    ///     yield_from!(sys::sleep(Duration::from_secs(60)));
+    /// }
+    ///
+    /// #[generator(yield = SysCall, send = Reply)]
+    /// fn main_task() -> (bool, Result<(), TaskEnded>) {
+    ///     let sleeper = yield_from!(sys::spawn(nap()));
+    ///     let asked = sleeper.cancel(); // no system call: this task goes on
+    ///     (asked, yield_from!(sys::wait(sleeper)))
+    /// }
+    ///
+    /// assert_eq!(exec::run(main_task()), Ok((true, Err(TaskEnded::Cancelled))));
+    /// ```
+    pub fn cancel(&self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        match super::current::current() {
+            Some(shared) => {
+                shared.cancel(self.id);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the task has ended (returned, was killed or panicked).
     pub fn is_finished(&self) -> bool {
         let outcome = self.slot.take();

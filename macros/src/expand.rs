@@ -88,15 +88,25 @@ fn pin_return_type(sig: &Signature) -> TokenStream {
 }
 
 /// Moves every argument into the body, as an `async fn` does, so that it lives (and is
-/// dropped) with the generator. A pattern argument gets a hidden name outside and is
-/// destructured inside.
+/// dropped) with the generator, last declared first dropped.
+///
+/// The body captures each argument; a capture that the body then moves into a local would be
+/// stored twice in the generator (rustc keeps the captured copy for the generator's whole
+/// life), so each stage of a pipeline of generators would double the size of what it wraps.
+/// So the arguments are used where they were captured: the body first mentions every one of
+/// them, last declared first, which makes that the order of the captures and so of their
+/// drops. Only an argument pattern must be destructured into locals (a hidden name outside,
+/// the pattern inside), and so must the arguments declared after the first pattern, so that
+/// their locals, dropped before the captures, keep the order.
 fn bind_arguments(sig: &mut Signature) -> Vec<Stmt> {
+    let mut mentions = Vec::new();
     let mut rebinds = Vec::new();
+    let mut destructuring = false;
     for (i, arg) in sig.inputs.iter_mut().enumerate() {
         match arg {
             FnArg::Receiver(receiver) => {
                 let this = &receiver.self_token;
-                rebinds.push(syn::parse_quote!(let _ = &#this;));
+                mentions.push(syn::parse_quote!(let _ = &#this;));
             }
             FnArg::Typed(typed) => match &mut *typed.pat {
                 Pat::Ident(PatIdent {
@@ -106,18 +116,25 @@ fn bind_arguments(sig: &mut Signature) -> Vec<Stmt> {
                     subpat: None,
                     ..
                 }) => {
-                    let mutability = mutability.take();
-                    rebinds.push(syn::parse_quote!(let #mutability #ident = #ident;));
+                    mentions.push(syn::parse_quote!(let _ = &#ident;));
+                    if destructuring {
+                        let mutability = mutability.take();
+                        rebinds.push(syn::parse_quote!(let #mutability #ident = #ident;));
+                    }
                 }
                 pat => {
                     let hidden = format_ident!("__corogen_arg{}", i, span = Span::mixed_site());
                     let original = std::mem::replace(pat, syn::parse_quote!(#hidden));
+                    mentions.push(syn::parse_quote!(let _ = &#hidden;));
                     rebinds.push(syn::parse_quote!(let #original = #hidden;));
+                    destructuring = true;
                 }
             },
         }
     }
-    rebinds
+    mentions.reverse();
+    mentions.extend(rebinds);
+    mentions
 }
 
 /// On error: the errors, and the function with a body that never runs, so that callers still

@@ -9,6 +9,7 @@ fn each<'a>(
         bool,
         ::corogen::__private::Infallible,
     >| async move {
+        let _ = &__corogen_arg1;
         let _ = &self;
         let (skip, _) = __corogen_arg1;
         for item in self.items.iter().skip(skip) {

@@ -16,7 +16,7 @@ fn squares(
         {
             return __corogen_return;
         }
-        let n = n;
+        let _ = &n;
         for i in 0..n {
             {
                 let __corogen_value: u64 = i * i;

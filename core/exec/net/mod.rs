@@ -1,7 +1,17 @@
-//! TCP sockets for tasks: a [`TcpListener`] and [`TcpStream`] own a non-blocking std socket
-//! and its registration in the scheduler's OS poller; their operations are generators to
-//! delegate to with `yield_from!`, which wait through the scheduler, so a connection handler
-//! reads as straight-line code.
+//! Sockets for tasks: a [`TcpListener`], a [`TcpStream`] and a [`UdpSocket`] own a
+//! non-blocking std socket and its registration in the scheduler's OS poller; their operations
+//! are generators to delegate to with `yield_from!`, which wait through the scheduler, so a
+//! connection handler reads as straight-line code.
+//!
+//! | asyncio | here |
+//! |---|---|
+//! | `asyncio.open_connection(host, port)` | [`TcpStream::connect`], [`TcpStream::connect_timeout`] (`wait_for`) |
+//! | `asyncio.start_server(handler, ...)` | [`TcpListener::accept`] in a loop, spawning a task per connection |
+//! | `reader.read(n)`, `readline()`, `readuntil(sep)`, `readexactly(n)`, `read()` | [`BufReader`]: `read(n)`, `read_line()`, `read_until(sep)`, `read_exact(n)`, `read_to_end()` |
+//! | `IncompleteReadError(partial, expected)` | [`IncompleteRead`], inside an `io::Error` of kind `UnexpectedEof` |
+//! | `writer.write(data); await writer.drain()` | [`TcpStream::send_all`] |
+//! | `writer.write_eof()`, `get_extra_info('peername')` | [`TcpStream::shutdown`], [`TcpStream::peer_addr`] |
+//! | `loop.create_datagram_endpoint(...)` | [`UdpSocket`]: `send_to`, `recv_from`, `connect` + `send` / `recv` |
 //!
 //! ```
 //! use corogen::exec::{self, Reply, SysCall, net, sys};

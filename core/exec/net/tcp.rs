@@ -71,7 +71,7 @@ impl TcpListener {
     /// # Errors
     /// As [`std::net::TcpListener::accept`]; out of file descriptors is `EMFILE`/`ENFILE` (the
     /// caller may wait a little and accept again: the connection waits in the backlog). A wait
-    /// outside a task that a [`Scheduler`](super::Scheduler) runs is an error.
+    /// outside a task that a [`Scheduler`](crate::exec::Scheduler) runs is an error.
     pub fn accept<'a, E: 'a>(
         &'a self,
     ) -> Gen<impl Future<Output = io::Result<(TcpStream, SocketAddr)>> + 'a, SysCall, Reply, E>

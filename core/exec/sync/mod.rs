@@ -51,11 +51,49 @@
 //!
 //! # Cancellation
 //!
-//! A task killed while it waits (or into which a cancellation is thrown, see
-//! [`sys`](super::sys)) leaves the primitive's wait list as its coroutines are closed, so no
-//! later operation waits on it or wakes it. If it had been woken already and not yet run, what
-//! the wake-up gave it goes on, as in asyncio: the lock's or the semaphore's turn, the queue's
-//! item or room, to the next waiter. An item that a cancelled `put` held is dropped with it.
+//! Every waiting operation is generic over the throw type `E` of the task that delegates to
+//! it (inferred at the `yield_from!`), so a task declared with `throw = Cancelled` sees a
+//! [`sys::cancel`](super::sys::cancel) (or an expired [`timeout`](super::timeout())) at the wait
+//! it is in: `yield_from!` passes the `Cancelled` on, `try_yield_from!` gives it to the body,
+//! which may clean up with system calls. A task of the default throw type is closed there, as
+//! [`sys::kill`](super::sys::kill) closes any task.
+//!
+//! Either way the waiting task leaves the primitive's wait list as the wait ends, so no later
+//! operation waits on it or wakes it, and every local it held is dropped once. If it had been
+//! woken already and had not run yet, what the wake-up gave it goes on, as in asyncio: the
+//! lock's or the semaphore's turn, the queue's item or room, to the next waiter (a condition's
+//! notification does not, as in asyncio 3.11). An item that a cancelled `put` held is dropped
+//! with it.
+//!
+//! ```
+//! use corogen::exec::{self, Cancelled, Reply, SysCall, TaskEnded, sync::Lock, sys};
+//! use corogen::prelude::*;
+//!
+//! #[generator(yield = SysCall, send = Reply, throw = Cancelled)]
+//! fn impatient(lock: Lock) -> &'static str {
+//!     match try_yield_from!(lock.lock()) {
+//!         Ok(_guard) => "locked",
+//!         Err(_cancelled) => {
+//!             yield_from!(sys::pause()); // cleanup may wait
+//!             "gave up" // and the cancellation is refused: the task returns
+//!         }
+//!     }
+//! }
+//!
+//! #[generator(yield = SysCall, send = Reply)]
+//! fn main_task() -> Result<&'static str, TaskEnded> {
+//!     let lock = Lock::new();
+//!     let guard = yield_from!(lock.lock());
+//!     let task = yield_from!(sys::spawn(impatient(lock.clone())));
+//!     yield_from!(sys::cancel(task.id()))?;
+//!     let outcome = yield_from!(sys::wait(task));
+//!     drop(guard);
+//!     assert_eq!(lock.waiters(), 0);
+//!     outcome
+//! }
+//!
+//! assert_eq!(exec::run(main_task()), Ok(Ok("gave up")));
+//! ```
 //!
 //! # Modules
 //!

@@ -238,6 +238,16 @@ impl<T> Queue<T> {
         Ok(())
     }
 
+    /// How many tasks wait in [`get`](Self::get) (those woken and not yet running included).
+    pub fn getters(&self) -> usize {
+        self.state.borrow().getters.len()
+    }
+
+    /// How many tasks wait in [`put`](Self::put) (those woken and not yet running included).
+    pub fn putters(&self) -> usize {
+        self.state.borrow().putters.len()
+    }
+
     /// How many items put have not been marked done with [`task_done`](Self::task_done).
     pub fn unfinished(&self) -> usize {
         self.state.borrow().unfinished
