@@ -424,3 +424,15 @@ fn killing_a_task_inside_a_timeout_closes_everything_and_disarms_the_deadline() 
     );
     assert_eq!(log.take(), ["drop sleepy"]);
 }
+
+#[test]
+fn a_deadline_that_fires_in_the_same_poll_as_the_sleep_inside_it_is_not_lost() {
+    // Python: async with asyncio.timeout_at(t): await asyncio.sleep(t - now) -> TimeoutError
+    // (the timeout's timer was set first, so it fires first).
+    #[corogen::generator(yield = exec::SysCall, send = exec::Reply)]
+    fn main_task() -> Result<(), exec::TimedOut> {
+        let at = std::time::Instant::now() + std::time::Duration::from_millis(5);
+        corogen::yield_from!(exec::timeout_at(at, exec::sys::sleep_until(at)))
+    }
+    assert_eq!(exec::run(main_task()), Ok(Err(exec::TimedOut)));
+}

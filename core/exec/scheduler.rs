@@ -346,7 +346,17 @@ impl Scheduler {
         self.timers.expire(Instant::now(), &mut fired);
         for (key, alarm) in fired.drain(..) {
             match alarm {
-                Alarm::Wake(id) => self.wake(id, Answer::Nothing),
+                // A sleeper whose timeout's deadline fired first in this batch was told of it
+                // already (its sleep was cancelled): waking it now would lose that answer.
+                Alarm::Wake(id) => {
+                    let asleep = self
+                        .tasks
+                        .cold_mut(id)
+                        .is_some_and(|w| matches!(w.blocked, Blocked::Sleep(k) if k == key));
+                    if asleep {
+                        self.wake(id, Answer::Nothing);
+                    }
+                }
                 Alarm::Deadline(id) => self.deadline_passed(id, key),
             }
         }
