@@ -90,6 +90,7 @@
 //! | [`net`] | TCP and UDP sockets that own their registration in the poller and wait through the scheduler; `connect`; a buffered reader |
 //! | [`pool`] | a bounded thread pool for blocking closures, whose waiters a `RemoteNotify` wakes |
 //! | [`process`] | child processes: non-blocking pipes and a pidfd in the poller (Linux) |
+//! | [`sync`] | `Lock`, `Semaphore`, `Event`, `Condition`, `Barrier`, `Queue`, on FIFO wait lists of `Notify`s |
 //! | `budget` | how many socket operations a task completes in one turn before it pauses |
 //!
 //! # Faults

@@ -126,7 +126,7 @@ pub fn kill<E>(id: TaskId) -> Gen<impl Future<Output = Result<(), TaskEnded>>, S
 
 /// Asks task `id` to stop (asyncio's `Task.cancel()`); the caller runs on. What the task
 /// waits for is unregistered at once, and on its next turn the cancellation reaches its
-/// innermost level: a task whose throw type is [`Cancelled`](super::Cancelled) has it thrown
+/// innermost level: a task whose throw type is [`Cancelled`](crate::exec::Cancelled) has it thrown
 /// in there (it may catch it with `try_yield_from!`, clean up with system calls, and raise it
 /// again or carry on); any other task is closed, as [`kill`] closes it. A task that asks for
 /// itself is cancelled at this call. A task the cancellation ends ends with
