@@ -146,27 +146,13 @@ impl<T: IntoTarget<Y, S, E>, Y, S, E> Delegate<Y, S, E> for T {
     }
 }
 
-fn begin_gen<B: Future, Y, S, E>(
-    g: Pin<&mut Gen<B, Y, S, E>>,
-    started: impl FnOnce() -> Option<S>,
-) -> Option<Entry<Y, S, E>> {
-    let first = match g.phase() {
-        Phase::Created => Input::Start,
-        Phase::Suspended | Phase::Delegating => Input::Send(started()?),
-        Phase::Finished | Phase::Poisoned => return None,
-    };
-    Some((g.header_ptr(), first))
-}
-
 impl<B: Future, Y, S, E> Target<Y, S, E> for Gen<B, Y, S, E> {
     type Output = B::Output;
 
     fn begin(self: Pin<&mut Self>) -> Begin<B::Output, Y, S, E> {
         // A `Gen` held by value has never been pinned before, so it has not started.
-        match begin_gen(self, || None) {
-            Some((level, first)) => Begin::Step(level, first),
-            None => unreachable!("a generator taken by value has not started"),
-        }
+        debug_assert!(self.phase() == Phase::Created);
+        Begin::Step(self.header_ptr(), Input::Start)
     }
 
     fn finish(self: Pin<&mut Self>) -> B::Output {
@@ -264,15 +250,12 @@ impl<T: Delegate<Y, S, E>, Y, S, E> ViaGenerator for &&Probe<T, Y, S, E> {
 pub trait Held {
     /// The generator.
     type Generator: Generator + ?Sized;
-    /// Whether a started generator may be delegated to (it is sent `S::default()` first).
-    const BORROWED: bool;
     /// The generator, pinned.
     fn pinned(&mut self) -> Pin<&mut Self::Generator>;
 }
 
 impl<G: Generator + ?Sized> Held for Pin<Box<G>> {
     type Generator = G;
-    const BORROWED: bool = false;
     fn pinned(&mut self) -> Pin<&mut G> {
         self.as_mut()
     }
@@ -280,7 +263,6 @@ impl<G: Generator + ?Sized> Held for Pin<Box<G>> {
 
 impl<G: Generator + Unpin + ?Sized> Held for &mut G {
     type Generator = G;
-    const BORROWED: bool = true;
     fn pinned(&mut self) -> Pin<&mut G> {
         Pin::new(&mut **self)
     }
@@ -315,14 +297,14 @@ where
     }
 
     /// Where the delegation enters, with `first`: the generator's own level, or this one.
-    fn begin_with(self: Pin<&mut Self>, first: Input<S, E>) -> Begin<Option<ReturnOf<H>>, Y, S, E> {
+    fn begin_with(self: Pin<&mut Self>, first: Input<S, E>) -> Entry<Y, S, E> {
         // SAFETY: nothing in a `DelegateDyn` is structurally pinned but its header, which
         // stays in place; the generator is pinned by its box or its borrow.
         let this = unsafe { self.get_unchecked_mut() };
         match this.held.pinned().__as_level(Seal::new()) {
-            Some(level) => Begin::Step(level, first),
+            Some(level) => (level, first),
             // `header` is the first field of a `repr(C)` struct.
-            None => Begin::Step(NonNull::from(this).cast(), first),
+            None => (NonNull::from(this).cast(), first),
         }
     }
 
@@ -385,10 +367,8 @@ where
             "yield_from! took a boxed generator that had already started or finished; \
              delegate to `&mut` it to resume a started generator"
         );
-        match self.begin_with(Input::Start) {
-            Begin::Step(level, first) => Begin::Step(level, first),
-            Begin::Ready(_) => unreachable!("a generator target always begins with a step"),
-        }
+        let (level, first) = self.begin_with(Input::Start);
+        Begin::Step(level, first)
     }
 
     fn finish(self: Pin<&mut Self>) -> G::Return {
@@ -408,7 +388,8 @@ where
             Status::Suspended => Input::Send(S::default()),
             Status::Finished | Status::Poisoned => return Begin::Ready(None),
         };
-        self.begin_with(first)
+        let (level, first) = self.begin_with(first);
+        Begin::Step(level, first)
     }
 
     fn finish(self: Pin<&mut Self>) -> Option<G::Return> {
