@@ -7,8 +7,8 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
-use crate::__private::{header_mut, interrupted};
-use crate::level::{Entry, Header, Input, Out, Phase, Seal, Slot, Step};
+use crate::__private::{channel_mut, interrupt_of, interrupted};
+use crate::level::{In, Input, Level, Link, Out, Seal, Step, Word, unreachable_state};
 use crate::{Gen, Generator, IgnoredClose, Interrupt, Resume, Resumed, Status};
 
 pub(crate) mod sealed {
@@ -17,7 +17,7 @@ pub(crate) mod sealed {
     /// How a delegation begins: done already, or step into this level with this input.
     pub enum Begin<O, Y, S, E> {
         Ready(O),
-        Step(NonNull<Header<Y, S, E>>, Input<S, E>),
+        Step(Level<Y, S, E>, Input<S, E>),
     }
 
     /// What a `yield_from!` point holds and drives.
@@ -151,12 +151,16 @@ impl<B: Future, Y, S, E> Target<Y, S, E> for Gen<B, Y, S, E> {
 
     fn begin(self: Pin<&mut Self>) -> Begin<B::Output, Y, S, E> {
         // A `Gen` held by value has never been pinned before, so it has not started.
-        debug_assert!(self.phase() == Phase::Created);
-        Begin::Step(self.header_ptr(), Input::Start)
+        debug_assert!(self.status_of() == Status::Created);
+        Begin::Step(self.level(), Input::Start)
     }
 
     fn finish(self: Pin<&mut Self>) -> B::Output {
-        self.take_return()
+        // SAFETY: nothing is moved; only the return value is taken out.
+        match unsafe { self.get_unchecked_mut() }.take_return() {
+            Some(r) => r,
+            None => unreachable_state(),
+        }
     }
 }
 
@@ -164,28 +168,28 @@ impl<B: Future, Y, S, E> Target<Y, S, E> for Gen<B, Y, S, E> {
 /// error, and returns `()` when the iterator ends.
 #[repr(C)]
 pub struct DelegateIter<I: Iterator, E> {
-    header: Header<I::Item, (), E>,
+    /// Always suspended: a level's state starts with a word.
+    word: Word,
     iter: I,
+    _types: PhantomData<fn(E) -> E>,
     _pin: PhantomPinned,
 }
 
 impl<I: Iterator, E> DelegateIter<I, E> {
     fn new(iter: I) -> Self {
         Self {
-            header: Header::new(Self::step_raw),
+            word: Word::phase(crate::level::SUSPENDED),
             iter,
+            _types: PhantomData,
             _pin: PhantomPinned,
         }
     }
 
     /// # Safety
-    /// `header` must be the header of a live pinned `DelegateIter<I, E>`, with provenance over it.
-    unsafe fn step_raw(
-        header: NonNull<Header<I::Item, (), E>>,
-        input: Input<(), E>,
-    ) -> Step<I::Item, (), E> {
+    /// `word` must start a live pinned `DelegateIter<I, E>`, with provenance over it.
+    unsafe fn step_raw(word: NonNull<Word>, input: Input<(), E>) -> Step<I::Item, (), E> {
         // SAFETY: the caller's contract. Nothing in a `DelegateIter` is structurally pinned.
-        let this = unsafe { &mut *header.cast::<Self>().as_ptr() };
+        let this = unsafe { &mut *word.cast::<Self>().as_ptr() };
         match input {
             Input::Start | Input::Send(()) | Input::ChildDone => match this.iter.next() {
                 Some(item) => Step::Yield(item),
@@ -193,7 +197,7 @@ impl<I: Iterator, E> DelegateIter<I, E> {
             },
             Input::Throw(e) => Step::Raise(e),
             Input::Close | Input::Kill => Step::Closed,
-            Input::Ignored => unreachable!("an iterator level has no delegate"),
+            Input::Ignored => unreachable_state(),
         }
     }
 }
@@ -202,8 +206,12 @@ impl<I: Iterator, E> Target<I::Item, (), E> for DelegateIter<I, E> {
     type Output = ();
 
     fn begin(self: Pin<&mut Self>) -> Begin<(), I::Item, (), E> {
-        // SAFETY: only a pointer is made; `header` is the first field of a `repr(C)` struct.
-        let level = NonNull::from(unsafe { self.get_unchecked_mut() }).cast();
+        // SAFETY: only a pointer is made; `word` is the first field of a `repr(C)` struct.
+        let word = NonNull::from(unsafe { self.get_unchecked_mut() }).cast();
+        let level = Level {
+            word,
+            step: Self::step_raw,
+        };
         Begin::Step(level, Input::Start)
     }
 
@@ -273,13 +281,15 @@ type ReturnOf<H> = <<H as Held>::Generator as Generator>::Return;
 
 /// The target of a boxed or borrowed generator of any type. A `#[generator]` generator behind
 /// it is a level of its own, stepped directly by the chain; any other is resumed through its
-/// [`Generator`] methods, with the header here as its level.
+/// [`Generator`] methods, with this adapter as its level.
 #[repr(C)]
 pub struct DelegateDyn<H: Held, Y, S, E> {
-    header: Header<Y, S, E>,
+    /// Always suspended: a level's state starts with a word.
+    word: Word,
     held: H,
     /// The return value of a generator resumed through its methods.
     output: Option<ReturnOf<H>>,
+    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
     _pin: PhantomPinned,
 }
 
@@ -289,22 +299,26 @@ where
 {
     fn new(held: H) -> Self {
         Self {
-            header: Header::new(Self::step_raw),
+            word: Word::phase(crate::level::SUSPENDED),
             held,
             output: None,
+            _types: PhantomData,
             _pin: PhantomPinned,
         }
     }
 
-    /// Where the delegation enters, with `first`: the generator's own level, or this one.
-    fn begin_with(self: Pin<&mut Self>, first: Input<S, E>) -> Entry<Y, S, E> {
-        // SAFETY: nothing in a `DelegateDyn` is structurally pinned but its header, which
+    /// Where the delegation enters: the generator's own level, or this one.
+    fn begin_with(self: Pin<&mut Self>) -> Level<Y, S, E> {
+        // SAFETY: nothing in a `DelegateDyn` is structurally pinned but its word, which
         // stays in place; the generator is pinned by its box or its borrow.
         let this = unsafe { self.get_unchecked_mut() };
         match this.held.pinned().__as_level(Seal::new()) {
-            Some(level) => (level, first),
-            // `header` is the first field of a `repr(C)` struct.
-            None => (NonNull::from(this).cast(), first),
+            Some(level) => level,
+            // `word` is the first field of a `repr(C)` struct.
+            None => Level {
+                word: NonNull::from(this).cast(),
+                step: Self::step_raw,
+            },
         }
     }
 
@@ -320,10 +334,10 @@ where
     }
 
     /// # Safety
-    /// `header` must be the header of a live pinned `DelegateDyn`, with provenance over it.
-    unsafe fn step_raw(header: NonNull<Header<Y, S, E>>, input: Input<S, E>) -> Step<Y, S, E> {
+    /// `word` must start a live pinned `DelegateDyn`, with provenance over it.
+    unsafe fn step_raw(word: NonNull<Word>, input: Input<S, E>) -> Step<Y, S, E> {
         // SAFETY: the caller's contract; as in `begin_with`.
-        let this = unsafe { &mut *header.cast::<Self>().as_ptr() };
+        let this = unsafe { &mut *word.cast::<Self>().as_ptr() };
         let arg = match input {
             Input::Start => Resume::Start,
             Input::Send(s) => Resume::Send(s),
@@ -332,9 +346,7 @@ where
             // It yielded while it was being closed: it ignored the close, and is not resumed
             // again (the `Generator` contract: after an ignored close it has finished).
             Input::Kill => return Step::Closed,
-            Input::ChildDone | Input::Ignored => {
-                unreachable!("a generator resumed through its methods is a single level")
-            }
+            Input::ChildDone | Input::Ignored => unreachable_state(),
         };
         match this.held.pinned().resume(arg) {
             // A yield while closing is reported as ignored by the chain, which kills this level.
@@ -367,8 +379,7 @@ where
             "yield_from! took a boxed generator that had already started or finished; \
              delegate to `&mut` it to resume a started generator"
         );
-        let (level, first) = self.begin_with(Input::Start);
-        Begin::Step(level, first)
+        Begin::Step(self.begin_with(), Input::Start)
     }
 
     fn finish(self: Pin<&mut Self>) -> G::Return {
@@ -388,8 +399,7 @@ where
             Status::Suspended => Input::Send(S::default()),
             Status::Finished | Status::Poisoned => return Begin::Ready(None),
         };
-        let (level, first) = self.begin_with(first);
-        Begin::Step(level, first)
+        Begin::Step(self.begin_with(), first)
     }
 
     fn finish(self: Pin<&mut Self>) -> Option<G::Return> {
@@ -487,8 +497,9 @@ impl<O, Y, S, E> Target<Y, S, E> for Rejected<O> {
     }
 }
 
-// SAFETY: the pointer in `state` points at the delegate's level, which `target` owns or
-// borrows mutably, so it moves with `target` and is `Send` exactly when `target` is.
+// SAFETY: the pointers in `state` point at the delegate's level, which `target` owns or
+// borrows mutably, and at links in the bodies of the levels above, which own this point: they
+// move with it, and it is `Send` exactly when `target` is.
 unsafe impl<T: Send, Y, S, E, const CATCH: bool> Send for DelegatePoint<T, Y, S, E, CATCH> {}
 
 // SAFETY: nothing is reachable through a shared reference to a `DelegatePoint`.
@@ -496,16 +507,20 @@ unsafe impl<T, Y, S, E, const CATCH: bool> Sync for DelegatePoint<T, Y, S, E, CA
 
 enum Delegation<Y, S, E> {
     Fresh,
-    Active(NonNull<Header<Y, S, E>>),
+    /// The link of the delegation, to which the chain keeps pointers while it is active.
+    Active(Link<Y, S, E>),
     Done,
 }
 
 /// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body, driving the target its
-/// argument became.
+/// argument became. It holds the delegation's bookkeeping, its [`Link`], so that a generator
+/// that does not delegate carries none.
 pub struct DelegatePoint<T, Y, S, E, const CATCH: bool> {
     target: T,
     state: Delegation<Y, S, E>,
     _types: PhantomData<fn(Y, S, E)>,
+    /// The chain points at `state`'s link.
+    _pin: PhantomPinned,
 }
 
 impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, CATCH> {
@@ -514,50 +529,48 @@ impl<T: Target<Y, S, E>, Y, S, E, const CATCH: bool> DelegatePoint<T, Y, S, E, C
             target,
             state: Delegation::Fresh,
             _types: PhantomData,
+            _pin: PhantomPinned,
         }
     }
 
-    fn poll_point(
-        self: Pin<&mut Self>,
-        cx: &Context<'_>,
-    ) -> Poll<Result<T::Output, Interrupt<E, IgnoredClose>>> {
-        // SAFETY: `target` is structurally pinned; the other fields are not pinned.
+    fn poll_point(self: Pin<&mut Self>, cx: &Context<'_>) -> Poll<Result<T::Output, In<S, E>>> {
+        // SAFETY: `target` is structurally pinned, and `state` is not moved while the chain
+        // points at its link (it is replaced only when the delegation ends).
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above: `target` is pinned with `self` and never moved out.
-        let mut target = unsafe { Pin::new_unchecked(&mut this.target) };
-        let header = header_mut::<Y, S, E>(cx);
-        let (level, input) = match this.state {
-            Delegation::Fresh => match target.as_mut().begin() {
+        let target = unsafe { Pin::new_unchecked(&mut this.target) };
+        let channel = channel_mut::<Y, S, E>(cx);
+        let input = core::mem::replace(&mut channel.input, In::Empty);
+        let first = match (&mut this.state, input) {
+            (Delegation::Fresh, In::Empty) => match target.begin() {
                 Begin::Ready(output) => {
                     this.state = Delegation::Done;
                     return Poll::Ready(Ok(output));
                 }
-                Begin::Step(level, first) => (level, first),
+                Begin::Step(level, first) => {
+                    this.state = Delegation::Active(Link {
+                        level,
+                        parent: None,
+                    });
+                    first
+                }
             },
-            Delegation::Active(level) => match header.slot.take_in() {
-                Some(Input::ChildDone) => {
-                    this.state = Delegation::Done;
-                    return Poll::Ready(Ok(target.finish()));
-                }
-                Some(Input::Throw(e)) => {
-                    return interrupted::<Y, S, E, CATCH, _, _>(header, Interrupt::Throw(e));
-                }
-                Some(Input::Close) => {
-                    return interrupted::<Y, S, E, CATCH, _, _>(header, Interrupt::Close);
-                }
-                Some(Input::Ignored) => {
-                    let ignored = Interrupt::Ignored(IgnoredClose);
-                    return interrupted::<Y, S, E, CATCH, _, _>(header, ignored);
-                }
-                // The chain was resumed from this level (its outermost level was dropped
-                // mid-delegation): hand the input on to the delegate.
-                Some(input) => (level, input),
-                None => unreachable!("a delegating level was resumed without a value"),
-            },
-            Delegation::Done => unreachable!("a finished yield_from! was resumed"),
+            (Delegation::Active(_), In::ChildDone) => {
+                this.state = Delegation::Done;
+                return Poll::Ready(Ok(target.finish()));
+            }
+            // The chain was resumed from this level (its outermost level was dropped
+            // mid-delegation): hand the value on to the delegate.
+            (Delegation::Active(_), In::Send(s)) => Input::Send(s),
+            (Delegation::Active(_), input @ (In::Throw(_) | In::Close | In::Ignored)) => {
+                return Poll::Ready(Err(input));
+            }
+            _ => unreachable_state(),
         };
-        this.state = Delegation::Active(level);
-        header.slot = Slot::Out(Out::Delegate(level, input));
+        let Delegation::Active(link) = &mut this.state else {
+            unreachable_state()
+        };
+        channel.out = Out::Delegate(NonNull::from(link), first);
         Poll::Pending
     }
 }
@@ -566,10 +579,14 @@ impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, false> {
     type Output = T::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
-        self.poll_point(cx).map(|r| match r {
-            Ok(output) => output,
-            Err(_) => unreachable!("a plain yield_from! never sees close or throw"),
-        })
+        match self.poll_point(cx) {
+            Poll::Ready(Ok(output)) => Poll::Ready(output),
+            Poll::Ready(Err(input)) => {
+                interrupted(channel_mut::<Y, S, E>(cx), input);
+                Poll::Pending
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -577,6 +594,6 @@ impl<T: Target<Y, S, E>, Y, S, E> Future for DelegatePoint<T, Y, S, E, true> {
     type Output = Result<T::Output, Interrupt<E, IgnoredClose>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.poll_point(cx)
+        self.poll_point(cx).map(|r| r.map_err(interrupt_of))
     }
 }

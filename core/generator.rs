@@ -7,7 +7,6 @@ use crate::iter::IterResults;
 use crate::level::{Level, Seal};
 use crate::{CloseError, GeneratorState, ResumeError, Status};
 
-pub(crate) use crate::iter::{iterated, next_of_cold};
 
 /// What a resume delivers to a generator: the low-level form of `start`, `send`, `throw` and
 /// `close`.

@@ -27,22 +27,10 @@ where
     }
 }
 
-/// `next()` of a `Gen`: a suspended one is resumed on the inline path.
+/// `next()` of a `Gen`: a suspended or fresh one is resumed on the inline path.
 #[inline(always)]
 fn next_of_gen<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
-    g.send_then(S::default(), iterated, |g, _| next_of_cold(g))
-}
-
-/// The rest of `next()` of a `Gen` that was not suspended: one that has not started (the first
-/// `next()`), or one that cannot run. `Gen::fold_yields` ends here too.
-#[cold]
-#[inline(never)]
-pub(crate) fn next_of_cold<B: Future, Y, S: Default, E>(g: Pin<&mut Gen<B, Y, S, E>>) -> Option<Y> {
-    match g.status() {
-        Status::Created => iterated(g.resume_cold(Resume::Start)),
-        // Finished or poisoned: a suspended generator took the inline path.
-        _ => None,
-    }
+    iterated(g.next_inline())
 }
 
 #[inline(always)]
@@ -56,7 +44,7 @@ pub(crate) fn iterated<Y, R, S, E>(outcome: Resumed<Y, R, S, E>) -> Option<Y> {
 
 #[cold]
 #[inline(never)]
-fn raised_while_iterated() -> ! {
+pub(crate) fn raised_while_iterated() -> ! {
     panic!(
         "a generator raised an error while it was iterated; iterate it with iter_results() \
          to receive the error"

@@ -1,34 +1,150 @@
 //! The level protocol: how the outermost generator of a delegation chain steps any level of it
-//! directly.
+//! directly, and the channel between a generator and the yield points of its body.
 //!
-//! Every generator, and every adapter that `yield_from!` puts around an iterator, starts with a
-//! [`Header`]. A header records the level's phase, the value on its way in or out, and a `step`
-//! function that knows the concrete type behind the header. A `yield_from!` links the
-//! sub-generator's header below its own level (`parent`), and the outermost generator remembers
-//! the innermost active level, so a resume costs one step whatever the depth: a level is only
-//! re-entered when the level below it finishes.
+//! A generator's own state is one [`Word`]: its phase, or, while it leads a chain whose
+//! innermost level yielded, a pointer to the [`Link`] through which that level is reached. The
+//! bookkeeping of a delegation lives in the `yield_from!` point that makes it: its link records
+//! the delegate's [`Level`] (where it is and the function that steps its own body) and the link
+//! of the level above. So a generator that never delegates carries none of it, and a resume of
+//! a chain costs one step whatever its depth: a level is only re-entered when the level below
+//! it finishes.
 
-use core::ptr::NonNull;
+use core::ptr::{self, NonNull};
+
+use crate::{Refusal, Status};
 
 /// The type-erased step of one level: resume this level's own body (never its delegate).
 ///
 /// # Safety
-/// The header must belong to a live, pinned level of the concrete type the function was made
-/// for, and the pointer must carry provenance for that whole level.
-pub(crate) type StepFn<Y, S, E> = unsafe fn(NonNull<Header<Y, S, E>>, Input<S, E>) -> Step<Y, S, E>;
+/// The pointer must be the [`Word`] that starts a live, pinned level of the concrete type the
+/// function was made for, with provenance for that whole level.
+pub(crate) type StepFn<Y, S, E> = unsafe fn(NonNull<Word>, Input<S, E>) -> Step<Y, S, E>;
 
-/// What a level is doing, as seen between two polls of its body. The phase is not written
-/// while the body runs: a panic out of it writes `Poisoned` on the way out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Phase {
-    /// Suspended at a yield point of its own body.
-    Suspended,
-    /// Suspended, and the outermost level of a chain whose innermost level yielded
-    /// ([`Header::innermost`] is set exactly in this phase).
-    Delegating,
-    Created,
-    Poisoned,
-    Finished,
+/// A level of the protocol: the word its state starts with, and the function that steps its
+/// own body. The hidden methods of [`Generator`](crate::Generator) hand a generator's level.
+pub struct Level<Y, S, E> {
+    pub(crate) word: NonNull<Word>,
+    pub(crate) step: StepFn<Y, S, E>,
+}
+
+impl<Y, S, E> Clone for Level<Y, S, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Y, S, E> Copy for Level<Y, S, E> {}
+
+/// How a `yield_from!` point reaches its delegate, and how the chain goes back up from it.
+pub(crate) struct Link<Y, S, E> {
+    /// The delegate.
+    pub(crate) level: Level<Y, S, E>,
+    /// The link through which the level that owns this point is reached; `None` when that
+    /// level is the outermost one of the chain.
+    pub(crate) parent: Option<NonNull<Link<Y, S, E>>>,
+}
+
+/// The state word every level starts with (each is `repr(C)` with it first).
+///
+/// Small values are phases; `0` is the phase of a suspended generator, so the test of the
+/// fast path is one compare with zero. A larger, aligned value is a pointer to the link of the
+/// innermost level of the chain this generator leads (it is suspended, delegating). The same
+/// pointer with its low bit set records, in a poisoned generator, the level whose panic
+/// poisoned it.
+#[repr(transparent)]
+pub struct Word(*mut ());
+
+// SAFETY: a word is a phase or a pointer into the state of the generator that holds it (the
+// links of its body's `yield_from!` points), which moves and is shared with it; the generator's
+// own `Send` and `Sync` bounds decide.
+unsafe impl Send for Word {}
+// SAFETY: as above; through a shared reference a word is only read.
+unsafe impl Sync for Word {}
+
+/// Suspended at a yield point of its own body.
+pub(crate) const SUSPENDED: usize = 0;
+/// Made, never resumed.
+pub(crate) const CREATED: usize = 1;
+/// Returned; the return value waits in the generator until it is taken.
+pub(crate) const RETURNED: usize = 2;
+/// Finished, nothing left in it.
+pub(crate) const FINISHED: usize = 3;
+/// Its body panicked while polled; the body is still to be dropped.
+pub(crate) const POISONED: usize = 4;
+/// A local's drop panicked while the body was dropped: poisoned, nothing left to drop.
+pub(crate) const DEAD: usize = 5;
+/// Above this, the word is a pointer.
+const PHASES: usize = 8;
+/// The tag of a poisoned generator's record of the level that panicked.
+const POISON_TAG: usize = 1;
+
+impl Word {
+    /// A phase.
+    pub(crate) const fn phase(phase: usize) -> Self {
+        Self(ptr::without_provenance_mut(phase))
+    }
+
+    /// A phase, or [`PHASES`] and above for a pointer.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> usize {
+        self.0.addr()
+    }
+
+    #[inline(always)]
+    pub(crate) fn set(&mut self, phase: usize) {
+        *self = Self::phase(phase);
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_suspended(&self) -> bool {
+        self.0.is_null()
+    }
+
+    /// Leads a chain whose innermost level is reached through `link`.
+    pub(crate) fn delegating<Y, S, E>(link: NonNull<Link<Y, S, E>>) -> Self {
+        Self(link.as_ptr().cast())
+    }
+
+    /// Poisoned by the panic of the level reached through `link`.
+    fn poisoned_at<Y, S, E>(link: NonNull<Link<Y, S, E>>) -> Self {
+        Self(link.as_ptr().cast::<()>().map_addr(|a| a | POISON_TAG))
+    }
+
+    /// The innermost link of the chain this generator leads, if it is delegating.
+    #[inline]
+    pub(crate) fn link<Y, S, E>(&self) -> Option<NonNull<Link<Y, S, E>>> {
+        let a = self.get();
+        if a >= PHASES && a & POISON_TAG == 0 {
+            NonNull::new(self.0.cast())
+        } else {
+            None
+        }
+    }
+
+    /// The link of the level whose panic poisoned this generator, if one below it did.
+    pub(crate) fn poisoned_link<Y, S, E>(&self) -> Option<NonNull<Link<Y, S, E>>> {
+        let a = self.get();
+        if a >= PHASES && a & POISON_TAG != 0 {
+            NonNull::new(self.0.map_addr(|a| a & !POISON_TAG).cast())
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn is_poisoned(&self) -> bool {
+        matches!(self.get(), POISONED | DEAD) || (self.get() >= PHASES && self.get() & POISON_TAG != 0)
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        match self.get() {
+            SUSPENDED => Status::Suspended,
+            CREATED => Status::Created,
+            RETURNED | FINISHED => Status::Finished,
+            POISONED | DEAD => Status::Poisoned,
+            a if a & POISON_TAG != 0 => Status::Poisoned,
+            _ => Status::Suspended,
+        }
+    }
 }
 
 /// What goes into a level.
@@ -47,47 +163,42 @@ pub enum Input<S, E> {
     Ignored,
 }
 
-/// What a level's body left in its header when it suspended.
+/// What a body is polled with: nothing (it runs to its first yield point), or what the yield
+/// point it is suspended at takes. A yield point tells its arrival from its resumption by this.
+pub(crate) enum In<S, E> {
+    Empty,
+    Send(S),
+    Throw(E),
+    Close,
+    ChildDone,
+    Ignored,
+}
+
+/// What a body left in the channel when it suspended.
 pub(crate) enum Out<Y, S, E> {
+    /// Nothing: it waited on something that is not a yield point.
+    None,
     Yield(Y),
     Raise(E),
     /// The body let a close it caught go on: it ends as if it had not caught it.
     Exit,
     /// The body let an ignored close of its delegate go on ([`Input::Ignored`]).
     Ignored,
-    Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
+    /// Step into the level of this link next, with this input.
+    Delegate(NonNull<Link<Y, S, E>>, Input<S, E>),
 }
 
-/// The value in transit between a level and the body it polls.
-pub(crate) enum Slot<Y, S, E> {
-    Empty,
-    In(Input<S, E>),
-    Out(Out<Y, S, E>),
-}
-
-impl<Y, S, E> Slot<Y, S, E> {
-    #[inline(always)]
-    pub(crate) fn take_in(&mut self) -> Option<Input<S, E>> {
-        match core::mem::replace(self, Slot::Empty) {
-            Slot::In(input) => Some(input),
-            _ => None,
-        }
-    }
-
-    #[inline(always)]
-    pub(crate) fn take_out(&mut self) -> Option<Out<Y, S, E>> {
-        match core::mem::replace(self, Slot::Empty) {
-            Slot::Out(out) => Some(out),
-            _ => None,
-        }
-    }
+/// The channel of one poll of a body, a local of that poll lent through its waker.
+pub(crate) struct Channel<Y, S, E> {
+    pub(crate) input: In<S, E>,
+    pub(crate) out: Out<Y, S, E>,
 }
 
 /// What one step of one level produced.
 pub(crate) enum Step<Y, S, E> {
     Yield(Y),
-    /// Step into this level next, with this input.
-    Delegate(NonNull<Header<Y, S, E>>, Input<S, E>),
+    /// Step into the level of this link next, with this input.
+    Delegate(NonNull<Link<Y, S, E>>, Input<S, E>),
     /// Finished with a return value, which the level keeps until it is taken.
     Return,
     Raise(E),
@@ -96,42 +207,7 @@ pub(crate) enum Step<Y, S, E> {
     /// Finished by letting an ignored close of its delegate go on ([`Input::Ignored`]).
     Ignored,
     /// The input was not delivered.
-    Refused(crate::Refusal, Input<S, E>),
-}
-
-/// Where a delegation enters a level, and the first input it gives it.
-pub(crate) type Entry<Y, S, E> = (NonNull<Header<Y, S, E>>, Input<S, E>);
-
-/// The start of every level.
-pub struct Header<Y, S, E> {
-    pub(crate) step: StepFn<Y, S, E>,
-    pub(crate) phase: Phase,
-    pub(crate) parent: Option<NonNull<Header<Y, S, E>>>,
-    /// On the outermost level of a chain, in the phase `Delegating`: the innermost active
-    /// level; in the phase `Poisoned`, the level below whose panic poisoned it, if any.
-    pub(crate) innermost: Option<NonNull<Header<Y, S, E>>>,
-    /// The value on its way in (before a poll) or out (after it): never both at once.
-    pub(crate) slot: Slot<Y, S, E>,
-}
-
-// SAFETY: the pointers in a header point into the state of the generator that owns the header
-// (its body, or sub-generators its body owns or borrows mutably), so they move with it, and
-// that state is `Send` exactly when the body is. The values in transit are of types Y, S, E.
-unsafe impl<Y: Send, S: Send, E: Send> Send for Header<Y, S, E> {}
-
-// SAFETY: nothing is reachable through a shared reference to a header but its phase.
-unsafe impl<Y, S, E> Sync for Header<Y, S, E> {}
-
-impl<Y, S, E> Header<Y, S, E> {
-    pub(crate) const fn new(step: StepFn<Y, S, E>) -> Self {
-        Self {
-            step,
-            phase: Phase::Created,
-            parent: None,
-            innermost: None,
-            slot: Slot::Empty,
-        }
-    }
+    Refused(Refusal, Input<S, E>),
 }
 
 /// The outcome of driving a whole chain from its outermost level.
@@ -142,15 +218,18 @@ pub(crate) enum Drove<Y, S, E> {
     Closed,
     /// A level yielded this value while the chain was being closed.
     IgnoredClose(Y),
-    Refused(crate::Refusal, Input<S, E>),
+    Refused(Refusal, Input<S, E>),
 }
 
-/// Drives the chain whose outermost level is `root`, from the `step` that level `cur` (the
-/// root or a level below it) has just taken, to the chain's next yield or its end. `closing`
-/// says that `step` is `cur`'s answer to a close of the chain.
+/// A level of the chain being driven: the root (`None`), or the level reached through a link.
+type At<Y, S, E> = Option<NonNull<Link<Y, S, E>>>;
+
+/// Drives the chain whose outermost level is `root`, from the `step` that level `cur` has just
+/// taken, to the chain's next yield or its end. `closing` says that `step` is `cur`'s answer to
+/// a close of the chain.
 ///
-/// Every level, the root too, is stepped through its header, so this loop is made once per
-/// `Y`, `S`, `E`, not once per generator body.
+/// Every level, the root too, is stepped through its level's function, so this loop is made
+/// once per `Y`, `S`, `E`, not once per generator body.
 ///
 /// A close follows PEP 380 as Python 3.13 runs it. The close reaches the innermost level first;
 /// every level above it waits in its own `close()` for the level below. The deepest level whose
@@ -162,13 +241,12 @@ pub(crate) enum Drove<Y, S, E> {
 /// on with its return value.
 ///
 /// # Safety
-/// `root` must be the header of a live pinned level, with provenance over the whole level,
-/// `cur` the root or a live level linked below it, and every `Delegate` pointer produced by a
-/// level's step must point at a live pinned level that stays put while the delegation is
-/// active.
+/// `root` must be a live pinned level, `cur` the root or a live link below it, and every link
+/// a step produces must be in a live, pinned body of this chain and reach a live pinned level
+/// that stays put while the delegation is active.
 pub(crate) unsafe fn drive<Y, S, E>(
-    root: NonNull<Header<Y, S, E>>,
-    mut cur: NonNull<Header<Y, S, E>>,
+    root: Level<Y, S, E>,
+    mut cur: At<Y, S, E>,
     mut step: Step<Y, S, E>,
     closing: bool,
 ) -> Drove<Y, S, E> {
@@ -179,35 +257,31 @@ pub(crate) unsafe fn drive<Y, S, E>(
         let input = match step {
             Step::Yield(y) => {
                 let Some(target) = closee else {
-                    if cur != root {
+                    if let Some(link) = cur {
                         // SAFETY: `root` is live.
-                        unsafe {
-                            (*root.as_ptr()).innermost = Some(cur);
-                            (*root.as_ptr()).phase = Phase::Delegating;
-                        }
+                        unsafe { *root.word.as_ptr() = Word::delegating(link) };
                     }
                     return Drove::Yield(y);
                 };
                 ignored = Some(y);
-                // SAFETY: `cur` is the closee or a live level below it (the caller's contract).
-                cur = unsafe { kill_up_to(root, cur, target) };
-                if cur == root {
+                // SAFETY: `cur` is the closee or a live level below it.
+                let Some(link) = (unsafe { kill_up_to(root, cur, target) }) else {
                     return Drove::IgnoredClose(ignored.take().expect("set above"));
-                }
-                // SAFETY: a level below the root always has its parent set.
-                cur = unsafe { parent_of(cur) };
+                };
+                // SAFETY: the links of the chain are live.
+                cur = unsafe { (*link.as_ptr()).parent };
                 closee = Some(cur);
                 Input::Ignored
             }
             Step::Delegate(child, first) => {
-                // SAFETY: the child was just produced by `cur`'s body.
-                cur = unsafe { enter(cur, child) };
+                // SAFETY: the link was just produced by `cur`'s body.
+                cur = Some(unsafe { enter(cur, child) });
                 first
             }
-            Step::Return | Step::Closed | Step::Raise(_) | Step::Ignored if cur != root => {
+            Step::Return | Step::Closed | Step::Raise(_) | Step::Ignored if cur.is_some() => {
                 let was_closee = closee == Some(cur);
                 // SAFETY: as above.
-                cur = unsafe { parent_of(cur) };
+                cur = unsafe { (*cur.expect("checked above").as_ptr()).parent };
                 if was_closee {
                     closee = Some(cur);
                 }
@@ -233,47 +307,51 @@ pub(crate) unsafe fn drive<Y, S, E>(
             Step::Refused(why, input) => return Drove::Refused(why, input),
         };
         // SAFETY: as above.
-        step = unsafe { step_below(root, cur, input) };
+        step = unsafe { step_at(root, cur, input) };
     }
 }
 
-/// Kills `cur` and every level above it up to `target` (which it may be), innermost first,
-/// and returns `target`.
+/// Kills the level at `cur` and every level above it up to `target` (which it may be),
+/// innermost first, and returns `target`.
 ///
 /// # Safety
-/// `cur` must be `target` or a live level linked below it, in the chain of the live `root`.
+/// `cur` must be `target` or a live level below it, in the chain of the live `root`.
 unsafe fn kill_up_to<Y, S, E>(
-    root: NonNull<Header<Y, S, E>>,
-    mut cur: NonNull<Header<Y, S, E>>,
-    target: NonNull<Header<Y, S, E>>,
-) -> NonNull<Header<Y, S, E>> {
+    root: Level<Y, S, E>,
+    mut cur: At<Y, S, E>,
+    target: At<Y, S, E>,
+) -> At<Y, S, E> {
     loop {
         // SAFETY: the caller's contract.
-        let killed = unsafe { step_below(root, cur, Input::Kill) };
+        let killed = unsafe { step_at(root, cur, Input::Kill) };
         debug_assert!(matches!(killed, Step::Closed), "a killed level ends");
         if cur == target {
             return cur;
         }
-        // SAFETY: `cur` is below `target`, so it has a parent.
-        cur = unsafe { parent_of(cur) };
+        // SAFETY: `cur` is below `target`, so it is a link, which lives in the level above it.
+        cur = unsafe { (*cur.expect("below the target").as_ptr()).parent };
     }
 }
 
-/// Steps `level`, the root or a level below it, through its header. A panic there poisons the
-/// root too, as an exception in a sub-generator ends the generators that delegate to it.
+/// Steps the level at `at`, the root or one below it. A panic there poisons the root too, as
+/// an exception in a sub-generator ends the generators that delegate to it.
 ///
 /// # Safety
-/// `root` must be live and `level` the root or a live level linked below it, with provenance
-/// over the whole level.
+/// `root` must be live and `at` the root or a live link below it.
 #[inline(always)]
-pub(crate) unsafe fn step_below<Y, S, E>(
-    root: NonNull<Header<Y, S, E>>,
-    level: NonNull<Header<Y, S, E>>,
+pub(crate) unsafe fn step_at<Y, S, E>(
+    root: Level<Y, S, E>,
+    at: At<Y, S, E>,
     input: Input<S, E>,
 ) -> Step<Y, S, E> {
-    let poison = ChainPoisonOnUnwind { root, level };
+    let level = match at {
+        // SAFETY: the caller's contract.
+        Some(link) => unsafe { (*link.as_ptr()).level },
+        None => root,
+    };
+    let poison = ChainPoisonOnUnwind { root, at };
     // SAFETY: the caller's contract; the step function was made for the level's own type.
-    let step = unsafe { ((*level.as_ptr()).step)(level, input) };
+    let step = unsafe { (level.step)(level.word, input) };
     core::mem::forget(poison);
     step
 }
@@ -281,89 +359,86 @@ pub(crate) unsafe fn step_below<Y, S, E>(
 /// Marks the root of a chain poisoned if a level's step panics, and records that level, so that
 /// dropping the root can end the levels between them one by one (see [`end_poisoned`]).
 struct ChainPoisonOnUnwind<Y, S, E> {
-    root: NonNull<Header<Y, S, E>>,
-    level: NonNull<Header<Y, S, E>>,
+    root: Level<Y, S, E>,
+    at: At<Y, S, E>,
 }
 
 impl<Y, S, E> Drop for ChainPoisonOnUnwind<Y, S, E> {
     fn drop(&mut self) {
-        // SAFETY: a guard lives only within one step of a live chain.
-        unsafe {
-            let root = &mut *self.root.as_ptr();
-            root.phase = Phase::Poisoned;
-            root.innermost = (self.level != self.root).then_some(self.level);
+        // The root's own step marks the root (poisoned with its body, or with nothing left).
+        if let Some(link) = self.at {
+            // SAFETY: a guard lives only within one step of a live chain.
+            unsafe { *self.root.word.as_ptr() = Word::poisoned_at(link) };
         }
     }
 }
 
-/// Ends, innermost first, the levels between a poisoned root and the level whose panic
-/// poisoned it (which stays as the panic left it), so that dropping the root does not drop a
-/// deep chain recursively.
+/// Ends, innermost first, the levels between a root poisoned by a level below it and that
+/// level (which stays as the panic left it), so that dropping the root does not drop a deep
+/// chain recursively. The root is left poisoned with its body to drop.
 ///
 /// # Safety
-/// `root` must be a live root in the phase `Poisoned`, its chain as the panic left it.
-pub(crate) unsafe fn end_poisoned<Y, S, E>(root: NonNull<Header<Y, S, E>>) {
-    // SAFETY: the caller's contract: the recorded level and its parents up to the root are
-    // live; a level's header outlives the kill of its body, as its parent owns or borrows it.
+/// `root` must be a live root poisoned by a level below it, its chain as the panic left it.
+pub(crate) unsafe fn end_poisoned<Y, S, E>(root: Level<Y, S, E>) {
+    // SAFETY: the caller's contract: the recorded link and the links above it are live, each
+    // in the body of the level above it, which is ended after it.
     unsafe {
-        let Some(panicked) = (*root.as_ptr()).innermost.take() else {
+        let Some(panicked) = (*root.word.as_ptr()).poisoned_link::<Y, S, E>() else {
             return;
         };
-        let mut cur = parent_of(panicked);
-        while cur != root {
-            let next = parent_of(cur);
-            if (*cur.as_ptr()).phase == Phase::Suspended {
-                let _ = step_below(root, cur, Input::Kill);
+        *root.word.as_ptr() = Word::phase(POISONED);
+        let mut cur = (*panicked.as_ptr()).parent;
+        while let Some(link) = cur {
+            let next = (*link.as_ptr()).parent;
+            let level = (*link.as_ptr()).level;
+            if (*level.word.as_ptr()).is_suspended() {
+                let _ = (level.step)(level.word, Input::Kill);
             }
             cur = next;
         }
     }
 }
 
-/// Links `child` below `parent` and returns the level to step next: the child, or the innermost
-/// level of a chain the child was already driving (a generator delegated to by reference).
+/// Links the level of `child` below the level at `parent` and returns the link to step next:
+/// `child`, or the innermost link of a chain its level was already leading (a generator
+/// delegated to by reference).
 ///
 /// # Safety
-/// `child` must be live and pinned in place while `parent`'s body is suspended at the
-/// `yield_from!` that produced it.
+/// `child` must be live, in the body of the level at `parent`, suspended at the `yield_from!`
+/// that produced it.
 pub(crate) unsafe fn enter<Y, S, E>(
-    parent: NonNull<Header<Y, S, E>>,
-    child: NonNull<Header<Y, S, E>>,
-) -> NonNull<Header<Y, S, E>> {
-    // SAFETY: the caller's contract. The reference is to the header only and ends here;
-    // `child` itself, with provenance over the whole level, is what is returned.
-    let header = unsafe { &mut *child.as_ptr() };
-    header.parent = Some(parent);
-    match header.innermost.take() {
-        Some(innermost) => {
-            // No longer the outermost level of its chain.
-            header.phase = Phase::Suspended;
-            innermost
+    parent: At<Y, S, E>,
+    child: NonNull<Link<Y, S, E>>,
+) -> NonNull<Link<Y, S, E>> {
+    // SAFETY: the caller's contract; a level's word is its first field, and the links of the
+    // chain a level leads are live in its body.
+    unsafe {
+        (*child.as_ptr()).parent = parent;
+        let word = (*child.as_ptr()).level.word.as_ptr();
+        let Some(innermost) = (*word).link::<Y, S, E>() else {
+            return child;
+        };
+        // No longer the outermost level of its chain: the top of that chain now hangs below
+        // `child`.
+        *word = Word::phase(SUSPENDED);
+        let mut top = innermost;
+        while let Some(up) = (*top.as_ptr()).parent {
+            top = up;
         }
-        None => child,
+        (*top.as_ptr()).parent = Some(child);
+        innermost
     }
 }
 
 /// Marks a level poisoned if it is dropped, which happens only while a panic unwinds: made
 /// before a poll and forgotten after it.
-pub(crate) struct PoisonOnUnwind<Y, S, E>(pub(crate) NonNull<Header<Y, S, E>>);
+pub(crate) struct PoisonOnUnwind<'a>(pub(crate) &'a mut Word);
 
-impl<Y, S, E> Drop for PoisonOnUnwind<Y, S, E> {
+impl Drop for PoisonOnUnwind<'_> {
     fn drop(&mut self) {
-        // SAFETY: a guard lives only within one step of a live level.
-        unsafe { (*self.0.as_ptr()).phase = Phase::Poisoned };
+        self.0.set(POISONED);
     }
 }
-
-/// # Safety
-/// `level` must be live and below the root of a chain.
-unsafe fn parent_of<Y, S, E>(level: NonNull<Header<Y, S, E>>) -> NonNull<Header<Y, S, E>> {
-    // SAFETY: the caller's contract.
-    unsafe { (*level.as_ptr()).parent }.expect("a delegated level always knows its parent")
-}
-
-/// A level of the protocol, as the hidden methods of [`Generator`](crate::Generator) hand it.
-pub type Level<Y, S, E> = NonNull<Header<Y, S, E>>;
 
 /// Seals the hidden methods of [`Generator`](crate::Generator) that link a generator into the
 /// level protocol: outside this crate the type cannot be named, so those methods cannot be
@@ -374,4 +449,13 @@ impl Seal {
     pub(crate) const fn new() -> Self {
         Self(())
     }
+}
+
+/// A panic for a state the protocol never reaches: argument-free, so that the many sites that
+/// rule a state out cost the bodies they are inlined into one call.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub(crate) fn unreachable_state() -> ! {
+    panic!("corogen: a generator reached a state its protocol rules out")
 }

@@ -1,19 +1,22 @@
 //! [`Gen`]: the state machine that `#[generator]` makes of a function body.
 
+use core::any::type_name;
 use core::cell::UnsafeCell;
 use core::convert::Infallible;
 use core::fmt;
 use core::future::Future;
-use core::marker::PhantomPinned;
+use core::marker::{PhantomData, PhantomPinned};
+use core::mem::ManuallyDrop;
 use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::Poll;
 
-use crate::generator::{ResumeResult, iterated, next_of_cold, sent};
-use crate::level::{self, Drove, Header, Input, Out, Phase, PoisonOnUnwind, Seal, Slot, Step};
+use crate::generator::{ResumeResult, sent};
+use crate::level::{
+    self, CREATED, Channel, DEAD, Drove, FINISHED, In, Input, Level, Out,
+    PoisonOnUnwind, RETURNED, SUSPENDED, Seal, Step, Word, unreachable_state,
+};
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
-use core::any::type_name;
-use core::convert::identity;
 
 use crate::unraisable::{self, Unraisable, UnraisableKind};
 
@@ -55,245 +58,267 @@ use crate::unraisable::{self, Unraisable, UnraisableKind};
 #[must_use = "a generator does nothing until it is resumed: drive it (`start`, `send`, a `for` loop), \
               delegate to it with `yield_from!`, or spawn it as a task"]
 pub struct Gen<B: Future, Y, S = (), E = Infallible> {
-    header: Header<Y, S, E>,
+    /// The phase, or the innermost link of the chain it leads (see [`Word`]); first, so that
+    /// the generator is a level of the delegation protocol.
+    word: Word,
+    /// The body while it can run, its return value once it returned: which one the phase says.
     /// In an `UnsafeCell` so that a shared reference to the generator (`status()`) neither
     /// reads nor freezes the body, whose locals may be borrowed by the body itself.
-    body: UnsafeCell<Body<B>>,
+    body: UnsafeCell<Contents<B>>,
+    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
     _pin: PhantomPinned,
 }
 
-enum Body<B: Future> {
-    Running(B),
-    Done(B::Output),
-    Empty,
+/// What a generator holds: its body (phases `CREATED`, `SUSPENDED`, delegating, `POISONED`),
+/// its return value (`RETURNED`), or nothing (`FINISHED`, `DEAD`).
+union Contents<B: Future> {
+    body: ManuallyDrop<B>,
+    output: ManuallyDrop<B::Output>,
 }
 
 impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// Makes a generator from a body. Called by the expansion of `#[generator]` only.
     pub(crate) fn new(body: B) -> Self {
         Self {
-            header: Header::new(Self::step_raw),
-            body: UnsafeCell::new(Body::Running(body)),
+            word: Word::phase(CREATED),
+            body: UnsafeCell::new(Contents {
+                body: ManuallyDrop::new(body),
+            }),
+            _types: PhantomData,
             _pin: PhantomPinned,
         }
     }
 
+    /// The generator, unpinned: every method below keeps the body in place.
     #[inline(always)]
-    fn project(self: Pin<&mut Self>) -> (&mut Header<Y, S, E>, Pin<&mut Body<B>>) {
-        // SAFETY: `body` is structurally pinned (never moved out while it is `Running`) and
-        // `header` is not pinned; the `Drop` of `Gen` moves neither.
-        unsafe {
-            let this = self.get_unchecked_mut();
-            (&mut this.header, Pin::new_unchecked(this.body.get_mut()))
+    fn inner(self: Pin<&mut Self>) -> &mut Self {
+        // SAFETY: the body is structurally pinned: nothing here moves it while it is in the
+        // generator, and it is dropped in place.
+        unsafe { self.get_unchecked_mut() }
+    }
+
+    /// This generator as a level of the delegation protocol.
+    #[inline]
+    pub(crate) fn level(self: Pin<&mut Self>) -> Level<Y, S, E> {
+        Level {
+            // `word` is the first field of a `repr(C)` struct, so the cast keeps the address
+            // and the provenance over the whole generator.
+            word: NonNull::from(self.inner()).cast(),
+            step: Self::step_raw,
         }
     }
 
-    /// The header, with provenance over the whole generator, for the level protocol.
     #[inline]
-    pub(crate) fn header_ptr(self: Pin<&mut Self>) -> NonNull<Header<Y, S, E>> {
-        // SAFETY: only a pointer is made; nothing is moved. `header` is the first field of a
-        // `repr(C)` struct, so the cast keeps the address.
-        NonNull::from(unsafe { self.get_unchecked_mut() }).cast()
+    pub(crate) fn status_of(&self) -> Status {
+        self.word.status()
     }
 
-    #[inline]
-    pub(crate) fn phase(&self) -> Phase {
-        self.header.phase
+    /// Polls the body once with `input`; what the body left in the channel comes back with the
+    /// poll. The phase is not written (a suspended body's phase is `SUSPENDED`): a panic out of
+    /// the poll marks the generator poisoned on its way out.
+    #[inline(always)]
+    fn poll_with(&mut self, input: In<S, E>) -> (Poll<B::Output>, Out<Y, S, E>) {
+        // SAFETY: the phase says the body is there (the callers' check), and it is pinned.
+        let future = unsafe { Pin::new_unchecked(&mut *(*self.body.get()).body) };
+        let mut channel = Channel {
+            input,
+            out: Out::None,
+        };
+        let poison = PoisonOnUnwind(&mut self.word);
+        let poll = waker::with_channel(&mut channel, |cx| future.poll(cx));
+        core::mem::forget(poison);
+        (poll, channel.out)
     }
 
-    /// Takes the return value after the generator returned.
-    pub(crate) fn take_return(self: Pin<&mut Self>) -> B::Output {
-        let (_, body) = self.project();
-        // SAFETY: the body is not `Running`, so no pinned data is moved by the replace.
-        match core::mem::replace(unsafe { body.get_unchecked_mut() }, Body::Empty) {
-            Body::Done(r) => r,
-            _ => unreachable!("the return value of a generator was taken twice"),
+    /// Drops the finished body, whose return value the caller has.
+    #[inline(always)]
+    fn drop_finished_body(&mut self) {
+        self.word.set(DEAD);
+        // SAFETY: the body is there and is not used again: the phase says so from here on.
+        unsafe { ManuallyDrop::drop(&mut (*self.body.get()).body) };
+        self.word.set(FINISHED);
+    }
+
+    /// Drops the body (its live locals, innermost scope first) and finishes. Should a local's
+    /// drop panic, the generator stays poisoned, with nothing left to drop (the other locals
+    /// are dropped as the panic unwinds).
+    #[inline(never)]
+    fn drop_body(&mut self) {
+        self.drop_finished_body();
+    }
+
+    /// Keeps the return value for whoever takes it (the `yield_from!` above this level).
+    fn keep_return(&mut self, r: B::Output) {
+        self.drop_finished_body();
+        // SAFETY: the body was dropped; the union is written whole.
+        unsafe { *self.body.get() = Contents { output: ManuallyDrop::new(r) } };
+        self.word.set(RETURNED);
+    }
+
+    /// Takes the return value after the generator returned, if it is still there.
+    pub(crate) fn take_return(&mut self) -> Option<B::Output> {
+        if self.word.get() != RETURNED {
+            return None;
+        }
+        self.word.set(FINISHED);
+        // SAFETY: the phase was `RETURNED`, so the output is there; it is read once, as the
+        // phase now says.
+        Some(unsafe { ManuallyDrop::take(&mut (*self.body.get()).output) })
+    }
+
+    /// A poll of the outermost generator with `input`: a yield and a return are handled here,
+    /// inline in the caller; the rest (a raise, a close, a delegation) out of line.
+    #[inline(always)]
+    fn poll_root(&mut self, input: In<S, E>) -> Resumed<Y, B::Output, S, E> {
+        let (poll, out) = self.poll_with(input);
+        match poll {
+            Poll::Pending => match out {
+                Out::Yield(y) => Resumed::Yielded(y),
+                Out::None => awaited_outside(),
+                out => self.settle(out),
+            },
+            Poll::Ready(r) => {
+                self.drop_finished_body();
+                Resumed::Complete(r)
+            }
+        }
+    }
+
+    /// Everything but a yield that a poll of the outermost generator can come to.
+    #[cold]
+    #[inline(never)]
+    fn settle(&mut self, out: Out<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
+        let step = self.settled(out);
+        // SAFETY: `self` is pinned (the callers have it pinned), and stays put.
+        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+        // SAFETY: `root` is this pinned generator; every link a step produces is in a body of
+        // this chain, which keeps its delegate pinned until the delegation ends.
+        let drove = unsafe { level::drive(root, None, step, false) };
+        self.outcome(drove)
+    }
+
+    /// The step a body's suspension comes to.
+    #[inline(always)]
+    fn settled(&mut self, out: Out<Y, S, E>) -> Step<Y, S, E> {
+        match out {
+            Out::Yield(y) => Step::Yield(y),
+            Out::Delegate(link, first) => Step::Delegate(link, first),
+            Out::Raise(e) => {
+                self.drop_body();
+                Step::Raise(e)
+            }
+            Out::Exit => {
+                self.drop_body();
+                Step::Closed
+            }
+            Out::Ignored => {
+                self.drop_body();
+                Step::Ignored
+            }
+            Out::None => awaited_outside(),
         }
     }
 
     /// # Safety
-    /// `header` must be the header of a live pinned `Gen<B, Y, S, E>` with provenance over it.
-    unsafe fn step_raw(header: NonNull<Header<Y, S, E>>, input: Input<S, E>) -> Step<Y, S, E> {
-        // SAFETY: the caller's contract; the pointer is not used to move the generator.
-        let this = unsafe { Pin::new_unchecked(&mut *header.cast::<Self>().as_ptr()) };
+    /// `word` must start a live pinned `Gen<B, Y, S, E>`, with provenance over it.
+    unsafe fn step_raw(word: NonNull<Word>, input: Input<S, E>) -> Step<Y, S, E> {
+        // SAFETY: the caller's contract; the generator is not moved.
+        let this = unsafe { &mut *word.cast::<Self>().as_ptr() };
         this.step(input)
     }
 
-    /// One step of this level's own body (what a level's `step` function runs). Only the
-    /// common case, a value sent to a suspended body, is inlined.
-    #[inline(always)]
-    fn step(self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        match (self.header.phase, input) {
-            (Phase::Suspended, Input::Send(s)) => self.poll_body(Some(Input::Send(s))),
-            (_, input) => self.step_cold(input),
-        }
-    }
-
-    #[inline(never)]
-    fn step_cold(mut self: Pin<&mut Self>, input: Input<S, E>) -> Step<Y, S, E> {
-        match self.header.phase {
-            Phase::Suspended => match input {
-                Input::Start => Step::Refused(Refusal::AlreadyStarted, Input::Start),
-                Input::Kill => self.end(Step::Closed),
-                // A close, a throw or the end of the delegate: the suspension point the body
-                // waits at takes it.
-                input => self.poll_body(Some(input)),
+    /// One step of this level's own body (never its delegate's).
+    fn step(&mut self, input: Input<S, E>) -> Step<Y, S, E> {
+        let input = match self.word.get() {
+            SUSPENDED => match input {
+                Input::Send(s) => In::Send(s),
+                Input::Throw(e) => In::Throw(e),
+                Input::Close => In::Close,
+                Input::ChildDone => In::ChildDone,
+                Input::Ignored => In::Ignored,
+                Input::Kill => {
+                    self.drop_body();
+                    return Step::Closed;
+                }
+                Input::Start => return Step::Refused(Refusal::AlreadyStarted, Input::Start),
             },
-            Phase::Created => match input {
+            CREATED => match input {
                 Input::Start => {
-                    // The phase a body keeps while it runs (see `Phase`).
-                    self.as_mut().project().0.phase = Phase::Suspended;
-                    self.poll_body(None)
+                    self.word.set(SUSPENDED);
+                    In::Empty
                 }
-                Input::Send(s) => Step::Refused(Refusal::NotStarted, Input::Send(s)),
-                Input::Throw(e) => self.end(Step::Raise(e)),
-                Input::Close | Input::Kill => self.end(Step::Closed),
-                Input::ChildDone | Input::Ignored => unreachable!("a fresh generator has no child"),
+                Input::Send(s) => return Step::Refused(Refusal::NotStarted, Input::Send(s)),
+                Input::Throw(e) => {
+                    self.drop_body();
+                    return Step::Raise(e);
+                }
+                Input::Close | Input::Kill => {
+                    self.drop_body();
+                    return Step::Closed;
+                }
+                Input::ChildDone | Input::Ignored => unreachable_state(),
             },
-            Phase::Finished | Phase::Poisoned if matches!(input, Input::Close | Input::Kill) => {
-                Step::Closed
+            _ if matches!(input, Input::Close | Input::Kill) && !self.delegating() => {
+                return Step::Closed;
             }
-            Phase::Finished => Step::Refused(Refusal::Finished, input),
-            Phase::Poisoned => Step::Refused(Refusal::Poisoned, input),
-            Phase::Delegating => {
-                unreachable!("a level is stepped only after the delegation it records is cleared")
-            }
-        }
-    }
-
-    /// Drops the body (its live locals, innermost scope first) and finishes.
-    fn end(self: Pin<&mut Self>, step: Step<Y, S, E>) -> Step<Y, S, E> {
-        let (header, body) = self.project();
-        Self::drop_body(header, body);
-        step
-    }
-
-    /// Drops the body and finishes. Should a local's drop panic, the generator stays poisoned
-    /// (and its body empty: the other locals are dropped as the panic unwinds).
-    fn drop_body(header: &mut Header<Y, S, E>, mut body: Pin<&mut Body<B>>) {
-        header.phase = Phase::Poisoned;
-        body.set(Body::Empty);
-        header.phase = Phase::Finished;
-    }
-
-    /// Polls the running body once with `slot` in the header, and leaves in the header what
-    /// the body put there. The phase is not written (see `Phase`): a panic out of the poll
-    /// marks the generator poisoned on its way out.
-    #[inline(always)]
-    fn poll_in(
-        header: &mut Header<Y, S, E>,
-        body: Pin<&mut Body<B>>,
-        slot: Slot<Y, S, E>,
-    ) -> Poll<B::Output> {
-        header.slot = slot;
-        // SAFETY: `Running` is structurally pinned; the future is not moved.
-        let future = match unsafe { body.get_unchecked_mut() } {
-            // SAFETY: as above.
-            Body::Running(future) => unsafe { Pin::new_unchecked(future) },
-            _ => unreachable!("a suspended generator has a body"),
+            RETURNED | FINISHED => return Step::Refused(Refusal::Finished, input),
+            _ if self.word.is_poisoned() => return Step::Refused(Refusal::Poisoned, input),
+            // Delegating: only a start can come here (the chain steps the innermost level).
+            _ => match input {
+                Input::Start => return Step::Refused(Refusal::AlreadyStarted, Input::Start),
+                _ => unreachable_state(),
+            },
         };
-        let channel = NonNull::from(header);
-        let poison = PoisonOnUnwind(channel);
-        let poll = waker::with_header(channel, |cx| future.poll(cx));
-        core::mem::forget(poison);
-        poll
+        let (poll, out) = self.poll_with(input);
+        match poll {
+            Poll::Pending => self.settled(out),
+            Poll::Ready(r) => {
+                self.keep_return(r);
+                Step::Return
+            }
+        }
     }
 
-    /// The yielded value, if the poll that gave `poll` ended at a yield point.
+    fn delegating(&self) -> bool {
+        self.word.link::<Y, S, E>().is_some()
+    }
+
+    /// A resume: a send to a suspended generator and the start of a fresh one are inline;
+    /// everything else is out of line, and comes back as a `Resumed`, converted here.
     #[inline(always)]
-    fn yielded(header: &mut Header<Y, S, E>, poll: &Poll<B::Output>) -> Option<Y> {
-        if poll.is_pending() && matches!(header.slot, Slot::Out(Out::Yield(_))) {
-            let Some(Out::Yield(y)) = header.slot.take_out() else {
-                unreachable!("checked above")
-            };
-            return Some(y);
+    pub(crate) fn resume_inline(
+        self: Pin<&mut Self>,
+        arg: Resume<S, E>,
+    ) -> Resumed<Y, B::Output, S, E> {
+        let this = self.inner();
+        match arg {
+            Resume::Send(s) if this.word.is_suspended() => this.poll_root(In::Send(s)),
+            Resume::Start if this.word.get() == CREATED => {
+                this.word.set(SUSPENDED);
+                this.poll_root(In::Empty)
+            }
+            arg => this.resume_cold(arg),
         }
-        None
     }
 
-    /// Polls the body once; a yield is handled inline, every other outcome by `settle`.
+    /// Python's `next()`: the start of a fresh generator, or a send of `S::default()`.
     #[inline(always)]
-    fn poll_body(mut self: Pin<&mut Self>, input: Option<Input<S, E>>) -> Step<Y, S, E> {
-        let (header, body) = self.as_mut().project();
-        let slot = match input {
-            Some(input) => Slot::In(input),
-            None => Slot::Empty,
-        };
-        let poll = Self::poll_in(header, body, slot);
-        if let Some(y) = Self::yielded(header, &poll) {
-            return Step::Yield(y);
-        }
-        self.settle(poll)
-    }
-
-    /// Everything a poll of the body can come to but a yield.
-    #[inline(never)]
-    fn settle(self: Pin<&mut Self>, poll: Poll<B::Output>) -> Step<Y, S, E> {
-        let (header, mut body) = self.project();
-        if let Poll::Ready(r) = poll {
-            body.set(Body::Done(r));
-            header.phase = Phase::Finished;
-            return Step::Return;
-        }
-        match header.slot.take_out() {
-            Some(Out::Yield(y)) => {
-                header.phase = Phase::Suspended;
-                Step::Yield(y)
-            }
-            Some(Out::Delegate(child, first)) => {
-                header.phase = Phase::Suspended;
-                Step::Delegate(child, first)
-            }
-            Some(Out::Raise(e)) => {
-                Self::drop_body(header, body);
-                Step::Raise(e)
-            }
-            Some(Out::Exit) => {
-                Self::drop_body(header, body);
-                Step::Closed
-            }
-            Some(Out::Ignored) => {
-                Self::drop_body(header, body);
-                Step::Ignored
-            }
-            None => panic!(
-                "a #[generator] body waited on something that is not a yield point; \
-                 `.await` cannot be used inside a generator"
-            ),
+    pub(crate) fn next_inline(self: Pin<&mut Self>) -> Resumed<Y, B::Output, S, E>
+    where
+        S: Default,
+    {
+        let this = self.inner();
+        if this.word.is_suspended() {
+            this.poll_root(In::Send(S::default()))
+        } else if this.word.get() == CREATED {
+            this.word.set(SUSPENDED);
+            this.poll_root(In::Empty)
+        } else {
+            this.resume_cold(Resume::Send(S::default()))
         }
     }
 
-    /// Sends `s`: the one case of a resume kept inline in every caller. The common outcome,
-    /// a yield of the body or of the innermost level it delegates to, returns at once; every
-    /// other goes out of line.
-    ///
-    /// `then` maps the outcome to what the caller returns, in each path apart: on the inline
-    /// path it folds into the caller's own `match`, and the out-of-line paths return the
-    /// caller's (often smaller) type. A generator that is not suspended is handed with the
-    /// value to `otherwise`.
-    #[inline(always)]
-    pub(crate) fn send_then<T>(
-        mut self: Pin<&mut Self>,
-        s: S,
-        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
-        otherwise: impl FnOnce(Pin<&mut Self>, S) -> T,
-    ) -> T {
-        let (header, body) = self.as_mut().project();
-        match header.phase {
-            Phase::Suspended => {
-                let poll = Self::poll_in(header, body, Slot::In(Input::Send(s)));
-                if let Some(y) = Self::yielded(header, &poll) {
-                    return then(Resumed::Yielded(y));
-                }
-                self.resume_settled(poll, then)
-            }
-            Phase::Delegating => self.send_below(s, then),
-            _ => otherwise(self, s),
-        }
-    }
-
-    /// `Iterator::fold`: the inline path folds each yielded value and goes round again at
-    /// once, so it does not pass through the merge with the outcomes of the out-of-line paths.
+    /// `Iterator::fold`: each yielded value is folded and the body polled again at once.
     #[inline(always)]
     pub(crate) fn fold_yields<Acc>(
         mut self: Pin<&mut Self>,
@@ -304,90 +329,35 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         S: Default,
     {
         loop {
-            let (header, body) = self.as_mut().project();
-            let next = match header.phase {
-                Phase::Suspended => {
-                    let poll = Self::poll_in(header, body, Slot::In(Input::Send(S::default())));
-                    if let Some(y) = Self::yielded(header, &poll) {
-                        acc = f(acc, y);
-                        continue;
-                    }
-                    self.as_mut().resume_settled(poll, iterated)
-                }
-                Phase::Delegating => self.as_mut().send_below(S::default(), iterated),
-                _ => next_of_cold(self.as_mut()),
-            };
-            match next {
-                Some(y) => acc = f(acc, y),
-                None => return acc,
+            match self.as_mut().next_inline() {
+                Resumed::Yielded(y) => acc = f(acc, y),
+                Resumed::Raised(_) => crate::iter::raised_while_iterated(),
+                _ => return acc,
             }
         }
     }
 
-    /// Sends `s` to the innermost level of the chain this generator leads.
-    #[inline(always)]
-    fn send_below<T>(
-        mut self: Pin<&mut Self>,
-        s: S,
-        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
-    ) -> T {
-        let Some(innermost) = self.header.innermost else {
-            unreachable!("a delegating generator records its innermost level")
-        };
-        let root = self.as_mut().header_ptr();
-        // SAFETY: `innermost` is a level of this generator's chain, kept pinned by the
-        // `yield_from!` points of the levels above it.
-        match unsafe { level::step_below(root, innermost, Input::Send(s)) } {
-            Step::Yield(y) => then(Resumed::Yielded(y)),
-            step => self.resume_chain(innermost, step, then),
-        }
-    }
-
+    /// Every resume but a send to a suspended generator and a start.
     #[cold]
     #[inline(never)]
-    fn resume_settled<T>(
-        mut self: Pin<&mut Self>,
-        poll: Poll<B::Output>,
-        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
-    ) -> T {
-        let step = self.as_mut().settle(poll);
-        let root = self.as_mut().header_ptr();
-        self.resume_chain(root, step, then)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn resume_chain<T>(
-        mut self: Pin<&mut Self>,
-        cur: NonNull<Header<Y, S, E>>,
-        step: Step<Y, S, E>,
-        then: impl FnOnce(Resumed<Y, B::Output, S, E>) -> T,
-    ) -> T {
-        let drove = self.as_mut().drive_chain(cur, step, false);
-        then(self.outcome(drove))
-    }
-
-    /// Every resume but a value sent to a suspended generator.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn resume_cold(
-        mut self: Pin<&mut Self>,
-        arg: Resume<S, E>,
-    ) -> Resumed<Y, B::Output, S, E> {
+    fn resume_cold(&mut self, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
         let input = match arg {
             Resume::Start => Input::Start,
             Resume::Send(s) => Input::Send(s),
             Resume::Throw(e) => Input::Throw(e),
             Resume::Close => Input::Close,
         };
-        let drove = self.as_mut().drive(input);
+        let drove = self.drive(input);
         self.outcome(drove)
     }
 
-    fn outcome(self: Pin<&mut Self>, drove: Drove<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
+    fn outcome(&mut self, drove: Drove<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
         match drove {
             Drove::Yield(y) => Resumed::Yielded(y),
-            Drove::Return => Resumed::Complete(self.take_return()),
+            Drove::Return => match self.take_return() {
+                Some(r) => Resumed::Complete(r),
+                None => unreachable_state(),
+            },
             Drove::Raise(e) => Resumed::Raised(e),
             Drove::Closed => Resumed::Closed,
             Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
@@ -397,40 +367,76 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     /// Runs the chain this generator is the outermost level of, from its innermost active
     /// level, to the chain's next yield or its end.
-    fn drive(mut self: Pin<&mut Self>, input: Input<S, E>) -> Drove<Y, S, E> {
+    fn drive(&mut self, input: Input<S, E>) -> Drove<Y, S, E> {
         let closing = matches!(input, Input::Close);
-        let root = self.as_mut().header_ptr();
-        // SAFETY: `root` is this pinned generator; when it leads a chain, `innermost` is a
-        // level of that chain, kept pinned by the `yield_from!` points of the levels above it.
+        // SAFETY: `self` is pinned (every caller has it pinned, or is its `Drop`).
+        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+        let link = match input {
+            Input::Start => None,
+            _ => self.word.link::<Y, S, E>(),
+        };
+        if link.is_some() {
+            // The chain changes from here on; `level::drive` records its innermost level
+            // again if the chain yields below this generator.
+            self.word.set(SUSPENDED);
+        }
+        // SAFETY: `root` is this pinned generator; when it leads a chain, `link` is the link
+        // of that chain's innermost level, in a body of the chain, which keeps it pinned.
         unsafe {
-            let cur = (*root.as_ptr()).innermost.unwrap_or(root);
-            let step = level::step_below(root, cur, input);
-            self.drive_chain(cur, step, closing)
+            let step = level::step_at(root, link, input);
+            level::drive(root, link, step, closing)
         }
     }
 
+    /// Closes the generator as it is dropped (Python closes a generator when it is collected).
+    /// A failed close has no caller to go to, so it goes to the unraisable hook.
+    #[cold]
     #[inline(never)]
-    fn drive_chain(
-        mut self: Pin<&mut Self>,
-        cur: NonNull<Header<Y, S, E>>,
-        step: Step<Y, S, E>,
-        closing: bool,
-    ) -> Drove<Y, S, E> {
-        // The chain changes from here on; `level::drive` records its innermost level again
-        // if the chain yields below this generator.
-        let header = self.as_mut().project().0;
-        header.innermost = None;
-        if header.phase == Phase::Delegating {
-            header.phase = Phase::Suspended;
-        }
-        let root = self.as_mut().header_ptr();
-        // The root is stepped through this fresh pointer, not an older one the caller made.
-        let cur = if cur == root { root } else { cur };
-        // SAFETY: `root` is this pinned generator; every delegate pointer a step produces comes
-        // from a `yield_from!` point in a body of this chain, which keeps its sub-generator
-        // pinned in place until the delegation ends.
-        unsafe { level::drive(root, cur, step, closing) }
+    fn close_on_drop(&mut self) {
+        let kind = match self.drive(Input::Close) {
+            Drove::IgnoredClose(_) => (UnraisableKind::IgnoredClose, type_name::<Y>()),
+            Drove::Raise(_) => (UnraisableKind::Raised, type_name::<E>()),
+            _ => return,
+        };
+        unraisable::report(Unraisable {
+            kind: kind.0,
+            generator: type_name::<B>(),
+            value_type: kind.1,
+        });
     }
+
+    /// Drops what the phase says is left: the body, or the return value.
+    fn drop_contents(&mut self) {
+        match self.word.get() {
+            RETURNED => {
+                self.word.set(FINISHED);
+                // SAFETY: the phase was `RETURNED`: the output is there, dropped once.
+                unsafe { ManuallyDrop::drop(&mut (*self.body.get()).output) };
+            }
+            FINISHED | DEAD => {}
+            _ => {
+                if self.word.poisoned_link::<Y, S, E>().is_some() {
+                    // SAFETY: `self` is pinned (this is its `Drop`).
+                    let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+                    // SAFETY: `root` is this generator, poisoned by a level below it, its chain
+                    // as the panic left it.
+                    unsafe { level::end_poisoned(root) };
+                }
+                // Created, suspended (a close that panicked) or poisoned: the body is there.
+                self.drop_body();
+            }
+        }
+    }
+}
+
+/// A body awaited something that is not a yield point.
+#[cold]
+#[inline(never)]
+fn awaited_outside() -> ! {
+    panic!(
+        "a #[generator] body waited on something that is not a yield point; \
+         `.await` cannot be used inside a generator"
+    )
 }
 
 impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
@@ -441,44 +447,27 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
 
     #[inline(always)]
     fn resume(self: Pin<&mut Self>, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
-        match arg {
-            Resume::Send(s) => self.send_then(s, identity, |g, s| g.resume_cold(Resume::Send(s))),
-            arg => self.resume_cold(arg),
-        }
+        self.resume_inline(arg)
     }
 
     #[inline(always)]
     fn send_value(self: Pin<&mut Self>, value: S) -> ResumeResult<Self, S> {
-        self.send_then(value, sent, |g, s| sent(g.resume_cold(Resume::Send(s))))
+        sent(self.resume_inline(Resume::Send(value)))
     }
 
     #[inline]
-    fn __as_level(self: Pin<&mut Self>, _: Seal) -> Option<NonNull<Header<Y, S, E>>> {
-        Some(self.header_ptr())
+    fn __as_level(self: Pin<&mut Self>, _: Seal) -> Option<Level<Y, S, E>> {
+        Some(self.level())
     }
 
     #[inline]
     fn __take_return(self: Pin<&mut Self>, _: Seal) -> Option<B::Output> {
-        if self.header.phase != Phase::Finished {
-            return None;
-        }
-        let (_, body) = self.project();
-        // SAFETY: a finished generator's body is `Done` or `Empty`, not pinned data, so
-        // nothing pinned is moved.
-        match core::mem::replace(unsafe { body.get_unchecked_mut() }, Body::Empty) {
-            Body::Done(r) => Some(r),
-            _ => None,
-        }
+        self.inner().take_return()
     }
 
     #[inline]
     fn status(&self) -> Status {
-        match self.phase() {
-            Phase::Created => Status::Created,
-            Phase::Suspended | Phase::Delegating => Status::Suspended,
-            Phase::Finished => Status::Finished,
-            Phase::Poisoned => Status::Poisoned,
-        }
+        self.status_of()
     }
 }
 
@@ -494,31 +483,24 @@ impl<S, E> Input<S, E> {
 }
 
 impl<B: Future, Y, S, E> Drop for Gen<B, Y, S, E> {
+    #[inline]
     fn drop(&mut self) {
-        // SAFETY: `self` is dropped in place and never used again, so treating it as pinned
-        // is the pinning contract of `Drop`.
-        let mut this = unsafe { Pin::new_unchecked(self) };
-        if this.header.phase == Phase::Poisoned {
-            let root = this.as_mut().header_ptr();
-            // SAFETY: `root` is this generator, poisoned, its chain as the panic left it.
-            unsafe { level::end_poisoned(root) };
-            return;
+        if self.word.is_suspended() || self.delegating() {
+            // Should the close panic, what it leaves is dropped on the way out.
+            let guard = DropOnUnwind(self);
+            guard.0.close_on_drop();
+            core::mem::forget(guard);
         }
-        if matches!(this.header.phase, Phase::Suspended | Phase::Delegating) {
-            // Python closes a generator when it is collected; a failed close has no caller to
-            // go to, so it goes to the unraisable hook. A body that panics here panics out of
-            // `drop`.
-            let kind = match this.drive(Input::Close) {
-                Drove::IgnoredClose(_) => (UnraisableKind::IgnoredClose, type_name::<Y>()),
-                Drove::Raise(_) => (UnraisableKind::Raised, type_name::<E>()),
-                _ => return,
-            };
-            unraisable::report(Unraisable {
-                kind: kind.0,
-                generator: type_name::<B>(),
-                value_type: kind.1,
-            });
-        }
+        self.drop_contents();
+    }
+}
+
+/// Drops what a generator holds if a panic unwinds out of its close on drop.
+struct DropOnUnwind<'a, B: Future, Y, S, E>(&'a mut Gen<B, Y, S, E>);
+
+impl<B: Future, Y, S, E> Drop for DropOnUnwind<'_, B, Y, S, E> {
+    fn drop(&mut self) {
+        self.0.drop_contents();
     }
 }
 
@@ -531,11 +513,10 @@ impl<B: Future, Y, S, E> fmt::Debug for Gen<B, Y, S, E> {
 }
 
 // SAFETY: the `UnsafeCell` around the body is never accessed through a shared reference: a
-// `&Gen` reads only the header. So a `Gen` may be shared exactly when its parts may.
+// `&Gen` reads only its word. So a `Gen` may be shared exactly when its parts may.
 unsafe impl<B, Y, S, E> Sync for Gen<B, Y, S, E>
 where
     B: Future + Sync,
     B::Output: Sync,
-    Header<Y, S, E>: Sync,
 {
 }

@@ -2,6 +2,7 @@
 
 use core::future::Future;
 use core::marker::PhantomData;
+use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -10,7 +11,7 @@ pub use crate::delegate::{
     Delegate, DelegateDyn, DelegateIter, DelegatePoint, Held, Probe, ViaAnything, ViaGenerator,
     ViaIterator, ViaOtherGenerator,
 };
-use crate::level::{Header, Input, Out, Slot};
+use crate::level::{Channel, In, Out, unreachable_state};
 use crate::{Gen, IgnoredClose, Interrupt, waker};
 
 pub use core::convert::Infallible;
@@ -38,7 +39,7 @@ impl<Y, S, E> Copy for Co<Y, S, E> {}
 /// # Safety
 /// The body must use the handle only to await its yield points directly, in the body itself:
 /// the handle and the points it makes must not leave the body. A yield point finds its
-/// generator's header through the waker it is polled with, and trusts that a waker of the
+/// generator's channel through the waker it is polled with, and trusts that a waker of the
 /// generator channel belongs to the generator of its own types; the channel check rejects any
 /// other waker, and this contract rules out another generator's.
 pub unsafe fn new<Y, S, E, B: Future>(body: impl FnOnce(Co<Y, S, E>) -> B) -> Gen<B, Y, S, E> {
@@ -81,28 +82,40 @@ impl<Y, S, E> Co<Y, S, E> {
     }
 }
 
-/// The header of the generator polling `cx`, checked against `id`.
+/// The channel of the poll that `cx` is the context of.
 #[inline(always)]
-pub(crate) fn header_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Header<Y, S, E> {
-    let header = waker::header::<Y, S, E>(cx);
-    // SAFETY: the header is live for the whole poll (the generator lent it to this poll only)
-    // and the generator touches it only after the poll returns; the caller drops the
-    // reference before returning from `poll`.
-    unsafe { &mut *header.as_ptr() }
+pub(crate) fn channel_mut<'a, Y, S, E>(cx: &Context<'_>) -> &'a mut Channel<Y, S, E> {
+    let channel = waker::channel::<Y, S, E>(cx);
+    // SAFETY: the channel is a local of the poll (the generator lent it to this poll only) and
+    // the generator reads it only after the poll returns; the caller drops the reference
+    // before returning from `poll`.
+    unsafe { &mut *channel.as_ptr() }
 }
 
-/// What a suspension point does with a close or a throw: a catching one (`CATCH`) gives it to
-/// the body; any other ends the body there, as if it had raised it.
-#[inline]
-pub(crate) fn interrupted<Y, S, E, const CATCH: bool, T, D>(
-    header: &mut Header<Y, S, E>,
-    interrupt: Interrupt<E, D>,
-) -> Poll<Result<T, Interrupt<E, D>>> {
-    if CATCH {
-        return Poll::Ready(Err(interrupt));
+/// What a plain suspension point does with a close or a throw: it ends the body there, as if
+/// the body had raised it. Out of line, so that bodies stay small enough to be inlined.
+#[cold]
+#[inline(never)]
+pub(crate) fn interrupted<Y, S, E>(channel: &mut Channel<Y, S, E>, input: In<S, E>) {
+    channel.out = match input {
+        In::Throw(e) => Out::Raise(e),
+        In::Close => Out::Exit,
+        In::Ignored => Out::Ignored,
+        In::Empty | In::Send(_) | In::ChildDone => unreachable_state(),
+    };
+}
+
+/// What a catching suspension point (`try_yield!`, `try_yield_from!`) hands its body instead
+/// of a value.
+#[cold]
+#[inline(never)]
+pub(crate) fn interrupt_of<S, E>(input: In<S, E>) -> Interrupt<E, IgnoredClose> {
+    match input {
+        In::Throw(e) => Interrupt::Throw(e),
+        In::Close => Interrupt::Close,
+        In::Ignored => Interrupt::Ignored(IgnoredClose),
+        In::Empty | In::Send(_) | In::ChildDone => unreachable_state(),
     }
-    header.slot = Slot::Out(out_of(interrupt));
-    Poll::Pending
 }
 
 /// How a level's body ends when it lets `interrupt` go on.
@@ -116,8 +129,12 @@ fn out_of<Y, S, E, D>(interrupt: Interrupt<E, D>) -> Out<Y, S, E> {
 }
 
 /// A `yield_!` (or `try_yield!` when `CATCH`) waiting to be resumed.
+///
+/// It is polled first when the body arrives at it, with nothing in the channel: it hands its
+/// value out, once. Every later poll is its resumption, with what the generator was resumed
+/// with in the channel.
 pub struct YieldPoint<Y, S, E, const CATCH: bool> {
-    value: Option<Y>,
+    value: MaybeUninit<Y>,
     _types: PhantomData<fn(S, E)>,
 }
 
@@ -128,29 +145,25 @@ impl<Y, S, E, const CATCH: bool> YieldPoint<Y, S, E, CATCH> {
     #[inline]
     fn new(value: Y) -> Self {
         Self {
-            value: Some(value),
+            value: MaybeUninit::new(value),
             _types: PhantomData,
         }
     }
 
+    /// The arrival (`None`: the value went out) or the resumption.
     #[inline(always)]
-    fn poll_point(&mut self, cx: &Context<'_>) -> Poll<Result<S, Interrupt<E>>> {
-        let header = header_mut::<Y, S, E>(cx);
-        // Tested without taking, so that a resume (the second poll) writes nothing here.
-        if self.value.is_some() {
-            let Some(value) = self.value.take() else {
-                unreachable!("checked above")
-            };
-            header.slot = Slot::Out(Out::Yield(value));
-            return Poll::Pending;
+    fn poll_point(&mut self, cx: &Context<'_>) -> Option<In<S, E>> {
+        let channel = channel_mut::<Y, S, E>(cx);
+        match core::mem::replace(&mut channel.input, In::Empty) {
+            In::Empty => {
+                // SAFETY: the arrival is the first poll of the point, made in the poll of the
+                // body that made the point, and the only one with an empty channel (every
+                // resumption brings its input): the value is there and is read once.
+                channel.out = Out::Yield(unsafe { self.value.assume_init_read() });
+                None
+            }
+            input => Some(input),
         }
-        let interrupt = match header.slot.take_in() {
-            Some(Input::Send(s)) => return Poll::Ready(Ok(s)),
-            Some(Input::Throw(e)) => Interrupt::Throw(e),
-            Some(Input::Close) => Interrupt::Close,
-            _ => unreachable!("a yield point was resumed without a value"),
-        };
-        interrupted::<Y, S, E, CATCH, _, _>(header, interrupt)
     }
 }
 
@@ -159,10 +172,14 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, false> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
-        self.get_mut().poll_point(cx).map(|r| match r {
-            Ok(s) => s,
-            Err(_) => unreachable!("a plain yield point never sees close or throw"),
-        })
+        match self.get_mut().poll_point(cx) {
+            None => Poll::Pending,
+            Some(In::Send(s)) => Poll::Ready(s),
+            Some(input) => {
+                interrupted(channel_mut::<Y, S, E>(cx), input);
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -171,7 +188,16 @@ impl<Y, S, E> Future for YieldPoint<Y, S, E, true> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().poll_point(cx)
+        match self.get_mut().poll_point(cx) {
+            None => Poll::Pending,
+            Some(In::Send(s)) => Poll::Ready(Ok(s)),
+            Some(input) => Poll::Ready(Err(match interrupt_of(input) {
+                Interrupt::Close => Interrupt::Close,
+                Interrupt::Throw(e) => Interrupt::Throw(e),
+                // A yield point has no delegate.
+                Interrupt::Ignored(_) => unreachable_state(),
+            })),
+        }
     }
 }
 
@@ -188,12 +214,11 @@ impl<Y, S, E> Future for RaisePoint<Y, S, E> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Infallible> {
         let this = self.get_mut();
-        let header = header_mut::<Y, S, E>(cx);
-        let error = this
-            .error
-            .take()
-            .expect("a raised generator is not resumed");
-        header.slot = Slot::Out(out_of(error));
+        let channel = channel_mut::<Y, S, E>(cx);
+        let Some(error) = this.error.take() else {
+            unreachable_state()
+        };
+        channel.out = out_of(error);
         Poll::Pending
     }
 }
