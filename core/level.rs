@@ -69,9 +69,11 @@ pub(crate) const CREATED: usize = 1;
 pub(crate) const RETURNED: usize = 2;
 /// Finished, nothing left in it.
 pub(crate) const FINISHED: usize = 3;
-/// Its body panicked while polled; the body is still to be dropped.
+/// Poisoned by a panic below it, after the levels in between were ended
+/// ([`end_poisoned`]): its body, suspended at a `yield_from!`, is still to be dropped.
 pub(crate) const POISONED: usize = 4;
-/// A local's drop panicked while the body was dropped: poisoned, nothing left to drop.
+/// Its body panicked while polled, or a local's drop panicked while the body was dropped:
+/// poisoned, nothing left to drop.
 pub(crate) const DEAD: usize = 5;
 /// Above this, the word is a pointer.
 const PHASES: usize = 8;
@@ -430,13 +432,19 @@ pub(crate) unsafe fn enter<Y, S, E>(
     }
 }
 
-/// Marks a level poisoned if it is dropped, which happens only while a panic unwinds: made
-/// before a poll and forgotten after it.
+/// Marks a level poisoned if it is dropped, which happens only while a panic unwinds out of
+/// a poll of its body: made before the poll and forgotten after it.
+///
+/// The body is left as it is, not dropped: a body is an `async` block, and one that a panic
+/// unwound through has dropped its live locals on the way and owns nothing any more. So the
+/// level is `DEAD`, with nothing left to drop, and no out-of-line call on the unwind path
+/// keeps a generator driven in one function from living in registers.
 pub(crate) struct PoisonOnUnwind<'a>(pub(crate) &'a mut Word);
 
 impl Drop for PoisonOnUnwind<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
-        self.0.set(POISONED);
+        self.0.set(DEAD);
     }
 }
 

@@ -142,7 +142,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// Drops the body (its live locals, innermost scope first) and finishes. Should a local's
     /// drop panic, the generator stays poisoned, with nothing left to drop (the other locals
     /// are dropped as the panic unwinds).
-    #[inline(never)]
+    #[inline]
     fn drop_body(&mut self) {
         self.drop_finished_body();
     }
@@ -166,20 +166,21 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         Some(unsafe { ManuallyDrop::take(&mut (*self.body.get()).output) })
     }
 
-    /// A poll of the outermost generator with `input`: a yield and a return are handled here,
-    /// inline in the caller; the rest (a raise, a close, a delegation) out of line.
+    /// A poll of the outermost generator's own body with `input`: a yield and a return are
+    /// handled here, inline in the caller; the rest (a raise, a close, a delegation) out of
+    /// line.
     #[inline(always)]
-    fn poll_root(&mut self, input: In<S, E>) -> Resumed<Y, B::Output, S, E> {
+    fn poll_own(&mut self, input: In<S, E>) -> Own<Y, B::Output, S, E> {
         let (poll, out) = self.poll_with(input);
         match poll {
             Poll::Pending => match out {
-                Out::Yield(y) => Resumed::Yielded(y),
+                Out::Yield(y) => Own::Yield(y),
                 Out::None => awaited_outside(),
-                out => self.settle(out),
+                out => Own::Other(self.settle(out)),
             },
             Poll::Ready(r) => {
                 self.drop_finished_body();
-                Resumed::Complete(r)
+                Own::Other(Resumed::Complete(r))
             }
         }
     }
@@ -227,8 +228,24 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         this.step(input)
     }
 
-    /// One step of this level's own body (never its delegate's).
+    /// One step of this level's own body (never its delegate's): a send to a suspended body
+    /// is the common case.
+    #[inline(always)]
     fn step(&mut self, input: Input<S, E>) -> Step<Y, S, E> {
+        match input {
+            Input::Send(s) if self.word.is_suspended() => {
+                let (poll, out) = self.poll_with(In::Send(s));
+                match (poll, out) {
+                    (Poll::Pending, Out::Yield(y)) => Step::Yield(y),
+                    (poll, out) => self.stepped(poll, out),
+                }
+            }
+            input => self.step_cold(input),
+        }
+    }
+
+    #[inline(never)]
+    fn step_cold(&mut self, input: Input<S, E>) -> Step<Y, S, E> {
         let input = match self.word.get() {
             SUSPENDED => match input {
                 Input::Send(s) => In::Send(s),
@@ -270,6 +287,12 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             },
         };
         let (poll, out) = self.poll_with(input);
+        self.stepped(poll, out)
+    }
+
+    /// The step a poll of this level's body came to.
+    #[inline(never)]
+    fn stepped(&mut self, poll: Poll<B::Output>, out: Out<Y, S, E>) -> Step<Y, S, E> {
         match poll {
             Poll::Pending => self.settled(out),
             Poll::Ready(r) => {
@@ -292,10 +315,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     ) -> Resumed<Y, B::Output, S, E> {
         let this = self.inner();
         match arg {
-            Resume::Send(s) if this.word.is_suspended() => this.poll_root(In::Send(s)),
+            Resume::Send(s) if this.word.is_suspended() => this.poll_own(In::Send(s)).resumed(),
             Resume::Start if this.word.get() == CREATED => {
                 this.word.set(SUSPENDED);
-                this.poll_root(In::Empty)
+                this.poll_own(In::Empty).resumed()
             }
             arg => this.resume_cold(arg),
         }
@@ -303,36 +326,55 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     /// Python's `next()`: the start of a fresh generator, or a send of `S::default()`.
     #[inline(always)]
+    fn next_own(&mut self) -> Own<Y, B::Output, S, E>
+    where
+        S: Default,
+    {
+        if self.word.is_suspended() {
+            self.poll_own(In::Send(S::default()))
+        } else if self.word.get() == CREATED {
+            self.word.set(SUSPENDED);
+            self.poll_own(In::Empty)
+        } else {
+            Own::Other(self.resume_cold(Resume::Send(S::default())))
+        }
+    }
+
+    /// Python's `next()`.
+    #[inline(always)]
     pub(crate) fn next_inline(self: Pin<&mut Self>) -> Resumed<Y, B::Output, S, E>
     where
         S: Default,
     {
-        let this = self.inner();
-        if this.word.is_suspended() {
-            this.poll_root(In::Send(S::default()))
-        } else if this.word.get() == CREATED {
-            this.word.set(SUSPENDED);
-            this.poll_root(In::Empty)
-        } else {
-            this.resume_cold(Resume::Send(S::default()))
-        }
+        self.inner().next_own().resumed()
     }
 
-    /// `Iterator::fold`: each yielded value is folded and the body polled again at once.
+    /// `Iterator::fold`: after a yield of its own body, the generator is known to be
+    /// suspended, so the body is polled again at once, with no test and no out-of-line call
+    /// in the loop.
     #[inline(always)]
     pub(crate) fn fold_yields<Acc>(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         mut acc: Acc,
         mut f: impl FnMut(Acc, Y) -> Acc,
     ) -> Acc
     where
         S: Default,
     {
+        let this = self.inner();
+        let mut next = this.next_own();
         loop {
-            match self.as_mut().next_inline() {
-                Resumed::Yielded(y) => acc = f(acc, y),
-                Resumed::Raised(_) => crate::iter::raised_while_iterated(),
-                _ => return acc,
+            match next {
+                Own::Yield(y) => {
+                    acc = f(acc, y);
+                    next = this.poll_own(In::Send(S::default()));
+                }
+                Own::Other(Resumed::Yielded(y)) => {
+                    acc = f(acc, y);
+                    next = this.next_own();
+                }
+                Own::Other(Resumed::Raised(_)) => crate::iter::raised_while_iterated(),
+                Own::Other(_) => return acc,
             }
         }
     }
@@ -383,8 +425,15 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         // SAFETY: `root` is this pinned generator; when it leads a chain, `link` is the link
         // of that chain's innermost level, in a body of the chain, which keeps it pinned.
         unsafe {
-            let step = level::step_at(root, link, input);
-            level::drive(root, link, step, closing)
+            match level::step_at(root, link, input) {
+                Step::Yield(y) if !closing => {
+                    if let Some(link) = link {
+                        self.word = Word::delegating(link);
+                    }
+                    Drove::Yield(y)
+                }
+                step => level::drive(root, link, step, closing),
+            }
         }
     }
 
@@ -425,6 +474,23 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 // Created, suspended (a close that panicked) or poisoned: the body is there.
                 self.drop_body();
             }
+        }
+    }
+}
+
+/// What a resume of the outermost generator came to: a yield of its own body (it is still
+/// suspended at its own yield point), or anything else.
+enum Own<Y, R, S, E> {
+    Yield(Y),
+    Other(Resumed<Y, R, S, E>),
+}
+
+impl<Y, R, S, E> Own<Y, R, S, E> {
+    #[inline(always)]
+    fn resumed(self) -> Resumed<Y, R, S, E> {
+        match self {
+            Own::Yield(y) => Resumed::Yielded(y),
+            Own::Other(r) => r,
         }
     }
 }
@@ -483,8 +549,19 @@ impl<S, E> Input<S, E> {
 }
 
 impl<B: Future, Y, S, E> Drop for Gen<B, Y, S, E> {
-    #[inline]
+    /// Only a test inline, which folds away where the phase is known (after a loop that ran
+    /// the generator to its end, or on the unwind path of a poll).
+    #[inline(always)]
     fn drop(&mut self) {
+        if !matches!(self.word.get(), FINISHED | DEAD) {
+            self.drop_slow();
+        }
+    }
+}
+
+impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
+    #[inline(never)]
+    fn drop_slow(&mut self) {
         if self.word.is_suspended() || self.delegating() {
             // Should the close panic, what it leaves is dropped on the way out.
             let guard = DropOnUnwind(self);
