@@ -367,13 +367,27 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             match next {
                 Own::Yield(y) => {
                     acc = f(acc, y);
-                    next = this.poll_own(In::Send(S::default()));
+                    loop {
+                        match this.poll_own(In::Send(S::default())) {
+                            Own::Yield(y) => acc = f(acc, y),
+                            other => {
+                                next = other;
+                                break;
+                            }
+                        }
+                    }
                 }
                 Own::Other(Resumed::Yielded(y)) => {
                     acc = f(acc, y);
                     next = this.next_own();
                 }
                 Own::Other(Resumed::Raised(_)) => crate::iter::raised_while_iterated(),
+                Own::Other(Resumed::Complete(_)) => {
+                    // The phase already, written again next to the `Drop` that tests it after
+                    // the loop, so that the test folds away there.
+                    this.word.set(FINISHED);
+                    return acc;
+                }
                 Own::Other(_) => return acc,
             }
         }
