@@ -313,6 +313,30 @@ pub(crate) unsafe fn drive<Y, S, E>(
     }
 }
 
+/// Resumes the chain whose outermost level is `root` at the level `at` (the root, or the
+/// innermost link of the chain it leads) with `input`, and drives it to its next yield or its
+/// end. `closing` says that `input` is a close of the chain. A send that the innermost level
+/// answers with a yield returns at once, without entering the loop of [`drive`].
+///
+/// # Safety
+/// As for [`drive`]; `at` must be `None` when the root does not lead a chain.
+#[inline(always)]
+pub(crate) unsafe fn resume_chain<Y, S, E>(
+    root: Level<Y, S, E>,
+    at: At<Y, S, E>,
+    input: Input<S, E>,
+    closing: bool,
+) -> Drove<Y, S, E> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match step_at(root, at, input) {
+            // The root's word still records `at`, which yielded.
+            Step::Yield(y) if !closing => Drove::Yield(y),
+            step => drive(root, at, step, closing),
+        }
+    }
+}
+
 /// Kills the level at `cur` and every level above it up to `target` (which it may be),
 /// innermost first, and returns `target`.
 ///
@@ -349,7 +373,16 @@ pub(crate) unsafe fn step_at<Y, S, E>(
     let level = match at {
         // SAFETY: the caller's contract.
         Some(link) => unsafe { (*link.as_ptr()).level },
-        None => root,
+        None => {
+            // The root runs again: the chain below it has ended. (Its word kept the innermost
+            // link while the levels below were stepped.)
+            // SAFETY: the caller's contract.
+            let word = unsafe { &mut *root.word.as_ptr() };
+            if word.link::<Y, S, E>().is_some() {
+                word.set(SUSPENDED);
+            }
+            root
+        }
     };
     let poison = ChainPoisonOnUnwind { root, at };
     // SAFETY: the caller's contract; the step function was made for the level's own type.

@@ -307,7 +307,9 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// A resume: a send to a suspended generator and the start of a fresh one are inline;
-    /// everything else is out of line, and comes back as a `Resumed`, converted here.
+    /// everything else is out of line, and comes back as a `Resumed`, converted by the caller
+    /// (a `Resumed` is not the caller's type, so the inline and out-of-line outcomes do not
+    /// merge in memory).
     #[inline(always)]
     pub(crate) fn resume_inline(
         self: Pin<&mut Self>,
@@ -397,6 +399,22 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     #[cold]
     #[inline(never)]
     fn resume_cold(&mut self, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
+        if let (Resume::Send(_), Some(link)) = (&arg, self.word.link::<Y, S, E>()) {
+            let Resume::Send(s) = arg else {
+                unreachable_state()
+            };
+            // A send to a delegating generator: its innermost level is stepped directly.
+            // SAFETY: `self` is pinned (every caller has it pinned).
+            let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+            // SAFETY: `root` is this pinned generator and `link` the link of the innermost
+            // level of the chain it leads, in a body of the chain, which keeps it pinned.
+            return match unsafe { level::step_at(root, Some(link), Input::Send(s)) } {
+                // The word still records `link`, which yielded.
+                Step::Yield(y) => Resumed::Yielded(y),
+                // SAFETY: as above.
+                step => self.outcome(unsafe { level::drive(root, Some(link), step, false) }),
+            };
+        }
         let input = match arg {
             Resume::Start => Input::Start,
             Resume::Send(s) => Input::Send(s),
@@ -425,30 +443,15 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// level, to the chain's next yield or its end.
     fn drive(&mut self, input: Input<S, E>) -> Drove<Y, S, E> {
         let closing = matches!(input, Input::Close);
+        let link = self.word.link::<Y, S, E>();
+        if link.is_some() && matches!(input, Input::Start) {
+            return Drove::Refused(Refusal::AlreadyStarted, Input::Start);
+        }
         // SAFETY: `self` is pinned (every caller has it pinned, or is its `Drop`).
         let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
-        let link = match input {
-            Input::Start => None,
-            _ => self.word.link::<Y, S, E>(),
-        };
-        if link.is_some() {
-            // The chain changes from here on; `level::drive` records its innermost level
-            // again if the chain yields below this generator.
-            self.word.set(SUSPENDED);
-        }
         // SAFETY: `root` is this pinned generator; when it leads a chain, `link` is the link
         // of that chain's innermost level, in a body of the chain, which keeps it pinned.
-        unsafe {
-            match level::step_at(root, link, input) {
-                Step::Yield(y) if !closing => {
-                    if let Some(link) = link {
-                        self.word = Word::delegating(link);
-                    }
-                    Drove::Yield(y)
-                }
-                step => level::drive(root, link, step, closing),
-            }
-        }
+        unsafe { level::resume_chain(root, link, input, closing) }
     }
 
     /// Closes the generator as it is dropped (Python closes a generator when it is collected).
