@@ -289,7 +289,7 @@ pub struct DelegateDyn<H: Held, Y, S, E> {
     held: H,
     /// The return value of a generator resumed through its methods.
     output: Option<ReturnOf<H>>,
-    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
+    _types: crate::level::Types<Y, S, E>,
     _pin: PhantomPinned,
 }
 

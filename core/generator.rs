@@ -7,7 +7,6 @@ use crate::iter::IterResults;
 use crate::level::{Level, Seal};
 use crate::{CloseError, GeneratorState, ResumeError, Status};
 
-
 /// What a resume delivers to a generator: the low-level form of `start`, `send`, `throw` and
 /// `close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

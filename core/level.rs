@@ -134,7 +134,8 @@ impl Word {
     }
 
     pub(crate) fn is_poisoned(&self) -> bool {
-        matches!(self.get(), POISONED | DEAD) || (self.get() >= PHASES && self.get() & POISON_TAG != 0)
+        matches!(self.get(), POISONED | DEAD)
+            || (self.get() >= PHASES && self.get() & POISON_TAG != 0)
     }
 
     pub(crate) fn status(&self) -> Status {
@@ -222,6 +223,10 @@ pub(crate) enum Drove<Y, S, E> {
     IgnoredClose(Y),
     Refused(Refusal, Input<S, E>),
 }
+
+/// Ties a level to the types it yields, is sent and is thrown, keeping it `Send`, `Sync` and
+/// invariant in them.
+pub(crate) type Types<Y, S, E> = core::marker::PhantomData<fn(Y, S, E) -> (Y, S, E)>;
 
 /// A level of the chain being driven: the root (`None`), or the level reached through a link.
 type At<Y, S, E> = Option<NonNull<Link<Y, S, E>>>;

@@ -13,8 +13,8 @@ use core::task::Poll;
 
 use crate::generator::{ResumeResult, sent};
 use crate::level::{
-    self, CREATED, Channel, DEAD, Drove, FINISHED, In, Input, Level, Out,
-    PoisonOnUnwind, RETURNED, SUSPENDED, Seal, Step, Word, unreachable_state,
+    self, CREATED, Channel, DEAD, Drove, FINISHED, In, Input, Level, Out, PoisonOnUnwind, RETURNED,
+    SUSPENDED, Seal, Step, Word, unreachable_state,
 };
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
 
@@ -65,7 +65,7 @@ pub struct Gen<B: Future, Y, S = (), E = Infallible> {
     /// In an `UnsafeCell` so that a shared reference to the generator (`status()`) neither
     /// reads nor freezes the body, whose locals may be borrowed by the body itself.
     body: UnsafeCell<Contents<B>>,
-    _types: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
+    _types: crate::level::Types<Y, S, E>,
     _pin: PhantomPinned,
 }
 
@@ -151,7 +151,11 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     fn keep_return(&mut self, r: B::Output) {
         self.drop_finished_body();
         // SAFETY: the body was dropped; the union is written whole.
-        unsafe { *self.body.get() = Contents { output: ManuallyDrop::new(r) } };
+        unsafe {
+            *self.body.get() = Contents {
+                output: ManuallyDrop::new(r),
+            }
+        };
         self.word.set(RETURNED);
     }
 

@@ -21,6 +21,22 @@ pub fn w1(n: u64) -> u64 {
     pin!(squares(n)).fold(0, consume)
 }
 
+/// W1 through a pointer: the same generator, handed pinned to a driver that is not inlined,
+/// as a program that passes a generator to a function does.
+#[inline(never)]
+pub fn w1_ptr(n: u64) -> u64 {
+    drive_iter(pin!(squares(n)))
+}
+
+#[inline(never)]
+fn drive_iter<G: Iterator<Item = u64>>(g: G) -> u64 {
+    let mut sum = 0;
+    for y in g {
+        sum = consume(sum, y);
+    }
+    sum
+}
+
 #[generator(yield = u64, send = u64)]
 fn echo() -> u64 {
     let mut last = 0;

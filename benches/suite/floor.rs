@@ -30,6 +30,21 @@ pub fn w1(n: u64) -> u64 {
     Squares { i: 0, n }.fold(0, consume)
 }
 
+/// W1 through a pointer: the iterator handed by `&mut` to a driver that is not inlined.
+#[inline(never)]
+pub fn w1_ptr(n: u64) -> u64 {
+    drive_iter(&mut Squares { i: 0, n })
+}
+
+#[inline(never)]
+fn drive_iter<G: Iterator<Item = u64>>(g: G) -> u64 {
+    let mut sum = 0;
+    for y in g {
+        sum = consume(sum, y);
+    }
+    sum
+}
+
 /// The W2 coroutine by hand: yields its last square, returns it when sent 0.
 pub struct Echo {
     last: u64,

@@ -91,6 +91,11 @@ fn main() {
             );
         }
         if s.name == "corogen" {
+            assert_eq!(
+                corogen_impl::w1_ptr(1000),
+                w1_expected(1000),
+                "corogen w1ptr"
+            );
             for depth in DEPTHS {
                 let dyn_chain = corogen_impl::w3_dyn(depth, 100);
                 assert_eq!(dyn_chain, w2_expected(100), "corogen w3dyn {depth}");
@@ -113,7 +118,7 @@ fn main() {
 }
 
 /// `PEERS_ONLY="SYSTEM WORKLOAD N"` runs one workload once (`w1`, `w2`, `w3/DEPTH`,
-/// `w3dyn/DEPTH` (corogen only), `w4`,
+/// `w3dyn/DEPTH` and `w1ptr` (corogen and the floor), `w4`,
 /// `w5`; `N` resumes, W4 always 10,000 × 100; `w4setup`: W4's untimed part only) and exits: what `benches/instructions.py` runs
 /// under callgrind to count instructions per resume.
 fn run_only(spec: &str) {
@@ -132,6 +137,8 @@ fn run_only(spec: &str) {
             corogen_impl::w3_dyn(depth.parse().expect("a depth"), n)
         }
         _ => match workload {
+            "w1ptr" if system == "corogen" => corogen_impl::w1_ptr(n),
+            "w1ptr" if system == "floor" => floor::w1_ptr(n),
             "w1" => (s.w1)(n),
             "w2" => (s.w2)(n),
             "w4" => (s.w4)(),
@@ -157,6 +164,20 @@ macro_rules! workloads {
                     $m::w1(black_box(N))
                 }
             )*
+        }
+
+        /// W1 through a pointer: W1's generator handed to a driver that is not inlined
+        /// (corogen and the floor).
+        mod w1_iterate_via_pointer {
+            use super::*;
+            #[divan::bench]
+            fn floor() -> u64 {
+                floor::w1_ptr(black_box(N))
+            }
+            #[divan::bench]
+            fn corogen() -> u64 {
+                corogen_impl::w1_ptr(black_box(N))
+            }
         }
 
         /// W2 send: the coroutine is sent `1..=N` and yields each square.
