@@ -2,6 +2,7 @@
 """Instructions per resume of every system and workload, counted by callgrind.
 
     python3 benches/instructions.py [--bin PATH] [--systems corogen,floor] [--n 20000]
+    python3 benches/instructions.py --check     # the fast-path guard: fails over the limits
 
 Wall-clock timings on a shared machine are noisy; instruction counts are repeatable. Each
 cell runs the bench binary under `valgrind --tool=callgrind` twice, with `PEERS_ONLY` set to
@@ -26,6 +27,11 @@ SYSTEMS = [
     "diapause", "corosensei", "generator",
 ]
 WORKLOADS = ["w1", "w2", "w3/1", "w3/8", "w3/64", "w4", "w5"]
+# The fast-path guard (`--check`): corogen's instructions per resume may not exceed these.
+# Callgrind counts are exact on the pinned toolchain, and a body that falls out of LLVM's
+# inlining, or an out-of-line call left on a live path, costs 20 to 60 more: run this before
+# every change to the resume path.
+LIMITS = {"w1": 8, "w2": 23, "w5": 25, "w1ptr": 23}
 W4_RESUMES = 10_000 * 100
 
 
@@ -62,8 +68,22 @@ def main():
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--json", help="also write the table here")
+    ap.add_argument("--check", action="store_true",
+                    help="count corogen's guarded workloads and fail if one is over its limit")
     args = ap.parse_args()
     binary = Path(args.bin) if args.bin else build()
+    if args.check:
+        failed = []
+        for w, limit in LIMITS.items():
+            per = (instructions(binary, f"corogen {w} {args.n}")
+                   - instructions(binary, f"corogen {w} 0")) / args.n
+            verdict = "ok" if per <= limit else "OVER"
+            print(f"corogen {w}: {per:.1f} instructions per resume (limit {limit}) {verdict}")
+            if per > limit:
+                failed.append(w)
+        if failed:
+            sys.exit(f"over the fast-path limits: {', '.join(failed)}")
+        return
     table = {}
     workloads = args.workloads.split(",")
     print("| system | " + " | ".join(workloads) + " |")
