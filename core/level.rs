@@ -107,7 +107,8 @@ impl Word {
         Self(link.as_ptr().cast())
     }
 
-    /// Poisoned by the panic of the level reached through `link`.
+    /// Poisoned by the panic of the level reached through `link` (a link is aligned, so its
+    /// low bit is free for the tag).
     fn poisoned_at<Y, S, E>(link: NonNull<Link<Y, S, E>>) -> Self {
         Self(link.as_ptr().cast::<()>().map_addr(|a| a | POISON_TAG))
     }

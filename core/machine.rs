@@ -326,7 +326,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 this.word.set(SUSPENDED);
                 this.poll_own(In::Empty).resumed()
             }
-            arg => this.resume_cold(arg),
+            arg => this.resume_cold(arg).resumed(),
         }
     }
 
@@ -342,7 +342,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             self.word.set(SUSPENDED);
             self.poll_own(In::Empty)
         } else {
-            Own::Other(self.resume_cold(Resume::Send(S::default())))
+            // A yield below the root is not one of the root's own (see `fold_yields`).
+            Own::Other(self.resume_cold(Resume::Send(S::default())).resumed())
         }
     }
 
@@ -402,23 +403,35 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     /// Every resume but a send to a suspended generator and a start.
     #[cold]
     #[inline(never)]
-    fn resume_cold(&mut self, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
-        if let (Resume::Send(_), Some(link)) = (&arg, self.word.link::<Y, S, E>()) {
-            let Resume::Send(s) = arg else {
-                unreachable_state()
-            };
-            // A send to a delegating generator: its innermost level is stepped directly.
-            // SAFETY: `self` is pinned (every caller has it pinned).
-            let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
-            // SAFETY: `root` is this pinned generator and `link` the link of the innermost
-            // level of the chain it leads, in a body of the chain, which keeps it pinned.
-            return match unsafe { level::step_at(root, Some(link), Input::Send(s)) } {
-                // The word still records `link`, which yielded.
-                Step::Yield(y) => Resumed::Yielded(y),
-                // SAFETY: as above.
-                step => self.outcome(unsafe { level::drive(root, Some(link), step, false) }),
-            };
-        }
+    fn resume_cold(&mut self, arg: Resume<S, E>) -> Own<Y, B::Output, S, E> {
+        let arg = match arg {
+            Resume::Send(s) => match self.word.link::<Y, S, E>() {
+                // A send to a delegating generator: its innermost level is stepped directly.
+                Some(link) => {
+                    // SAFETY: `self` is pinned (every caller has it pinned).
+                    let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+                    // SAFETY: `root` is this pinned generator and `link` the link of the
+                    // innermost level of the chain it leads, in a body of the chain, which
+                    // keeps it pinned.
+                    return match unsafe { level::step_at(root, Some(link), Input::Send(s)) } {
+                        // The word still records `link`, which yielded. (Not a yield of the
+                        // root's own: the callers that care test the word again.)
+                        Step::Yield(y) => Own::Yield(y),
+                        // SAFETY: as above.
+                        step => Own::Other(
+                            self.outcome(unsafe { level::drive(root, Some(link), step, false) }),
+                        ),
+                    };
+                }
+                None => Resume::Send(s),
+            },
+            arg => arg,
+        };
+        Own::Other(self.resume_other(arg))
+    }
+
+    /// Every resume but a send to a suspended or delegating generator and a start.
+    fn resume_other(&mut self, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
         let input = match arg {
             Resume::Start => Input::Start,
             Resume::Send(s) => Input::Send(s),
