@@ -37,6 +37,7 @@ SYSTEMS = [
 ]
 COLUMNS = [
     ("w1_iterate", None, "W1 iterate", "w1"),
+    ("w1_iterate_via_pointer", None, "W1 via pointer", "w1ptr"),
     ("w2_send", None, "W2 send", "w2"),
     ("w3_delegation", "1", "W3 depth 1", "w3/1"),
     ("w3_delegation", "8", "W3 depth 8", "w3/8"),
@@ -439,6 +440,8 @@ def judge(table):
             for s, name, _ in SYSTEMS
             if s not in ("floor", "corogen") and (s, key) in table
         ]
+        if not peers:
+            continue
         best, who = min(peers)
         ok = "met" if mine < best else "missed"
         out.append(

@@ -111,7 +111,7 @@ fn main() {
         }
     }
     println!(
-        "resumes w1={N} w2={N} w3={N3} w4={} w5={N}",
+        "resumes w1={N} w1ptr={N} w2={N} w3={N3} w4={} w5={N}",
         W4_COROUTINES * W4_YIELDS
     );
     divan::main();
