@@ -253,26 +253,30 @@
 //!
 //! ```ignore
 //! fn squares(n: u64) -> Gen<impl Body<Return = ()>, u64, (), Infallible> {
-//!     let body = move |co| async move {
-//!         let n = n;
+//!     // SAFETY: the handle `co` is used only by the yield points the macro wrote.
+//!     let co = unsafe { __private::handle::<u64, (), Infallible>() };
+//!     let body = async move {
 //!         for i in 0..n {
 //!             co.yield_(i * i).await;
 //!         }
 //!     };
-//!     // SAFETY: the handle `co` is used only by the yield points the macro wrote.
-//!     unsafe { __private::new(body) }
+//!     __private::make(co, body)
 //! }
 //! ```
 //!
 //! (a [`Body`] is what the `async` block is). The `Gen` holds the body inline (no allocation)
-//! together with a small header. To resume, it
-//! polls the body with a waker whose data pointer is that header; a yield point finds the
-//! header through the poll context, leaves its value there and returns `Pending`. The waker
-//! is recognised by its vtable and its clones carry no pointer, so the channel cannot be
-//! reached from outside the poll that lent it; a yield point polled by any other waker (say,
-//! inside an `async` block that another executor runs) panics instead. A `yield_from!` links the sub-generator's header below the delegating one; the
-//! outermost generator steps the innermost active level directly, so a resume costs the same
-//! at any depth of delegation.
+//! after a one-word state: `0` while suspended, small values for the other phases, and while
+//! it delegates, a pointer to the link of the innermost level. To resume, it polls the body
+//! with a waker whose data pointer is a channel, a local of that poll; a yield point finds the
+//! channel through the poll context, leaves its value there and returns `Pending`. The poll
+//! being inlined, the channel lives in registers, and a generator driven in one function (a
+//! `for` loop over a `pin!`ned generator) compiles to the loop one would write by hand. The
+//! waker is recognised by its vtable and its clones carry no pointer, so the channel cannot
+//! be reached from outside the poll that lent it; a yield point polled by any other waker
+//! (say, inside an `async` block that another executor runs) panics instead. A `yield_from!`
+//! point holds the link to its sub-generator (the sub-generator's level and the link of the
+//! level above); the outermost generator steps the innermost active level directly, so a
+//! resume costs the same at any depth of delegation.
 //!
 //! `.await` inside a generator is a compile error:
 //!

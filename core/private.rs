@@ -48,6 +48,28 @@ pub unsafe fn new<Y, S, E, B: Future>(body: impl FnOnce(Co<Y, S, E>) -> B) -> Ge
     }))
 }
 
+/// The handle of the generator `#[generator]` makes with [`make`]: the expansion makes it
+/// before the body, which captures it, so that the body is a plain `async` block (a closure
+/// around it would make each nested generator's type name its argument's type twice more,
+/// and rustc's debug info of a pipeline of generators grow exponentially with its depth).
+///
+/// # Safety
+/// As for [`new`]: the body the handle goes into must use it only to await its yield points
+/// directly, in the body itself, and the handle must go into that body only.
+#[inline(always)]
+pub unsafe fn handle<Y, S, E>() -> Co<Y, S, E> {
+    Co {
+        _types: PhantomData,
+    }
+}
+
+/// Makes the generator of a `#[generator]` function from its body and the handle the body
+/// captured (see [`handle`]).
+#[inline(always)]
+pub fn make<Y, S, E, B: Future>(_co: Co<Y, S, E>, body: B) -> Gen<B, Y, S, E> {
+    Gen::new(body)
+}
+
 impl<Y, S, E> Co<Y, S, E> {
     /// `yield_!(value)`.
     #[inline]

@@ -56,14 +56,15 @@ pub fn generator(generator: &Generator, args: &Args) -> TokenStream {
         // The body's yield points are awaits of the lowering, not of the user's code.
         #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
         #vis #sig {
-            let #body = move |#co: ::corogen::__private::Co<#y, #s, #e>| async move {
+            // SAFETY: the body uses its handle only in the yield points this macro wrote, each
+            // awaited in place; the handle goes into this body only.
+            let #co = unsafe { ::corogen::__private::handle::<#y, #s, #e>() };
+            let #body = async move {
                 #pin_return
                 #(#rebinds)*
                 #(#stmts)*
             };
-            // SAFETY: the body uses its handle only in the yield points this macro wrote, each
-            // awaited in place; the user's code is outside this block.
-            unsafe { ::corogen::__private::new(#body) }
+            ::corogen::__private::make(#co, #body)
         }
     }
 }

@@ -1,6 +1,7 @@
 #[allow(clippy::await_holding_lock, clippy::await_holding_refcell_ref)]
 pub fn outer() -> ::corogen::Gen<impl ::corogen::Body<Return = &'static str>, u32, (), Stop> {
-    let __corogen_body = move |__corogen_co: ::corogen::__private::Co<u32, (), Stop>| async move {
+    let __corogen_co = unsafe { ::corogen::__private::handle::<u32, (), Stop>() };
+    let __corogen_body = async move {
         #[allow(
             unreachable_code,
             clippy::diverging_sub_expression,
@@ -57,5 +58,5 @@ pub fn outer() -> ::corogen::Gen<impl ::corogen::Body<Return = &'static str>, u3
         }
         said
     };
-    unsafe { ::corogen::__private::new(__corogen_body) }
+    ::corogen::__private::make(__corogen_co, __corogen_body)
 }

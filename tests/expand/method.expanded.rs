@@ -4,11 +4,9 @@ fn each<'a>(
     __corogen_arg1: (usize, u8),
 ) -> ::corogen::Gen<impl ::corogen::Body<Return = ()>, &'a T, bool, ::corogen::__private::Infallible>
 {
-    let __corogen_body = move |__corogen_co: ::corogen::__private::Co<
-        &'a T,
-        bool,
-        ::corogen::__private::Infallible,
-    >| async move {
+    let __corogen_co =
+        unsafe { ::corogen::__private::handle::<&'a T, bool, ::corogen::__private::Infallible>() };
+    let __corogen_body = async move {
         let _ = &__corogen_arg1;
         let _ = &self;
         let (skip, _) = __corogen_arg1;
@@ -21,5 +19,5 @@ fn each<'a>(
             }
         }
     };
-    unsafe { ::corogen::__private::new(__corogen_body) }
+    ::corogen::__private::make(__corogen_co, __corogen_body)
 }

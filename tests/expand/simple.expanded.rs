@@ -2,11 +2,9 @@
 fn squares(
     n: u64,
 ) -> ::corogen::Gen<impl ::corogen::Body<Return = u64>, u64, (), ::corogen::__private::Infallible> {
-    let __corogen_body = move |__corogen_co: ::corogen::__private::Co<
-        u64,
-        (),
-        ::corogen::__private::Infallible,
-    >| async move {
+    let __corogen_co =
+        unsafe { ::corogen::__private::handle::<u64, (), ::corogen::__private::Infallible>() };
+    let __corogen_body = async move {
         #[allow(
             unreachable_code,
             clippy::diverging_sub_expression,
@@ -25,5 +23,5 @@ fn squares(
         }
         n
     };
-    unsafe { ::corogen::__private::new(__corogen_body) }
+    ::corogen::__private::make(__corogen_co, __corogen_body)
 }
