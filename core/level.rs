@@ -77,7 +77,13 @@ pub(crate) const POISONED: usize = 4;
 pub(crate) const DEAD: usize = 5;
 /// Above this, the word is a pointer.
 const PHASES: usize = 8;
-/// The tag of a poisoned generator's record of the level that panicked.
+/// The tag of a poisoned generator's record of the level that panicked. On 64-bit targets the
+/// top bit, which no address a program can point at has (user space is the lower half), so
+/// that "delegating" is one signed compare: `PHASES <= word < 1 << 63`. Elsewhere the low bit,
+/// free in an aligned link.
+#[cfg(target_pointer_width = "64")]
+const POISON_TAG: usize = 1 << 63;
+#[cfg(not(target_pointer_width = "64"))]
 const POISON_TAG: usize = 1;
 
 impl Word {
@@ -107,8 +113,7 @@ impl Word {
         Self(link.as_ptr().cast())
     }
 
-    /// Poisoned by the panic of the level reached through `link` (a link is aligned, so its
-    /// low bit is free for the tag).
+    /// Poisoned by the panic of the level reached through `link` (see [`POISON_TAG`]).
     fn poisoned_at<Y, S, E>(link: NonNull<Link<Y, S, E>>) -> Self {
         Self(link.as_ptr().cast::<()>().map_addr(|a| a | POISON_TAG))
     }
@@ -117,7 +122,12 @@ impl Word {
     #[inline]
     pub(crate) fn link<Y, S, E>(&self) -> Option<NonNull<Link<Y, S, E>>> {
         let a = self.get();
-        if a >= PHASES && a & POISON_TAG == 0 {
+        let link = if cfg!(target_pointer_width = "64") {
+            (a as isize) >= PHASES as isize
+        } else {
+            a >= PHASES && a & POISON_TAG == 0
+        };
+        if link {
             NonNull::new(self.0.cast())
         } else {
             None
