@@ -347,13 +347,34 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         }
     }
 
-    /// Python's `next()`.
+    /// Python's `next()`: a send of `S::default()` to a suspended generator is inline, and
+    /// the rest out of line, the first `next()` (the start) too. (`fold_yields` starts inline:
+    /// there the generator may live in registers, which a call that takes it would prevent;
+    /// here one copy of the body's poll keeps the loop around `next()` tight.)
     #[inline(always)]
     pub(crate) fn next_inline(self: Pin<&mut Self>) -> Resumed<Y, B::Output, S, E>
     where
         S: Default,
     {
-        self.inner().next_own().resumed()
+        let this = self.inner();
+        if this.word.is_suspended() {
+            this.poll_own(In::Send(S::default())).resumed()
+        } else {
+            this.next_cold()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn next_cold(&mut self) -> Resumed<Y, B::Output, S, E>
+    where
+        S: Default,
+    {
+        if self.word.get() == CREATED {
+            self.word.set(SUSPENDED);
+            return self.poll_own(In::Empty).resumed();
+        }
+        self.resume_cold(Resume::Send(S::default())).resumed()
     }
 
     /// `Iterator::fold`: after a yield of its own body, the generator is known to be
