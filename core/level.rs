@@ -77,13 +77,14 @@ pub(crate) const POISONED: usize = 4;
 pub(crate) const DEAD: usize = 5;
 /// Above this, the word is a pointer.
 const PHASES: usize = 8;
-/// The tag of a poisoned generator's record of the level that panicked. On 64-bit targets the
-/// top bit, which no address a program can point at has (user space is the lower half), so
-/// that "delegating" is one signed compare: `PHASES <= word < 1 << 63`. Elsewhere the low bit,
-/// free in an aligned link.
-#[cfg(target_pointer_width = "64")]
+/// The tag of a poisoned generator's record of the level that panicked. On x86-64 the top bit,
+/// which no user-space address has (canonical user addresses are the lower half, with linear
+/// address masking too), so that "delegating" is one signed compare:
+/// `PHASES <= word < 1 << 63`. Elsewhere (AArch64, say, may tag pointers in the top byte) the
+/// low bit, free in an aligned link.
+#[cfg(target_arch = "x86_64")]
 const POISON_TAG: usize = 1 << 63;
-#[cfg(not(target_pointer_width = "64"))]
+#[cfg(not(target_arch = "x86_64"))]
 const POISON_TAG: usize = 1;
 
 impl Word {
@@ -122,7 +123,7 @@ impl Word {
     #[inline]
     pub(crate) fn link<Y, S, E>(&self) -> Option<NonNull<Link<Y, S, E>>> {
         let a = self.get();
-        let link = if cfg!(target_pointer_width = "64") {
+        let link = if cfg!(target_arch = "x86_64") {
             (a as isize) >= PHASES as isize
         } else {
             a >= PHASES && a & POISON_TAG == 0
