@@ -395,7 +395,17 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             match next {
                 Own::Yield(y) => {
                     acc = f(acc, y);
+                    // Two polls a round: the second's dispatch on the body's state is not at
+                    // the loop's head, so LLVM threads it where the state is in memory (a
+                    // body with a buffer indexed at run time).
                     loop {
+                        match this.poll_own(In::Send(S::default())) {
+                            Own::Yield(y) => acc = f(acc, y),
+                            other => {
+                                next = other;
+                                break;
+                            }
+                        }
                         match this.poll_own(In::Send(S::default())) {
                             Own::Yield(y) => acc = f(acc, y),
                             other => {
