@@ -211,3 +211,33 @@ fn fold_panics_when_the_body_raises() {
     );
     assert_eq!(seen, [1]);
 }
+
+#[test]
+fn fold_sees_every_value_whatever_the_count_and_where_it_started() {
+    #[generator(yield = u64)]
+    fn count(n: u64) -> u64 {
+        for i in 0..n {
+            yield_!(i);
+        }
+        n
+    }
+    for n in 0..7 {
+        let all: Vec<u64> = (0..n).collect();
+        let folded = pin!(count(n)).fold(Vec::new(), |mut v, x| {
+            v.push(x);
+            v
+        });
+        assert_eq!(folded, all, "{n} values");
+        // Resumed by hand first, then folded from the middle.
+        for before in 0..=n {
+            let mut g = pin!(count(n));
+            let mut seen: Vec<u64> = (0..before).map_while(|_| g.next()).collect();
+            seen.extend(g.as_mut().fold(Vec::new(), |mut v, x| {
+                v.push(x);
+                v
+            }));
+            assert_eq!(seen, all, "{before} of {n} by hand");
+            assert_eq!(g.status(), Status::Finished);
+        }
+    }
+}
