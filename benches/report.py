@@ -48,6 +48,7 @@ COLUMNS = [
 # Which names in a symbol tie it to a workload, checked in this order (a W3 chain names the
 # W2 coroutine it ends in, so W3 goes first).
 WORKLOAD_NAMES = [
+    ("w1ptr", ["w1_ptr", "drive_iter"]),
     ("w3", ["chain", "level", "forward", "w3", "Level"]),
     ("w4", ["counter", "w4_setup", "w4_run", "w4", "Counter"]),
     ("w5", ["large", "w5", "Large"]),

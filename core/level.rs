@@ -354,6 +354,47 @@ pub(crate) unsafe fn resume_chain<Y, S, E>(
     }
 }
 
+/// Resumes the chain whose outermost level is `root` with `input`, from its innermost link if it
+/// delegates, else from the root, to the chain's next yield or its end. Out of line and made
+/// once per `Y`, `S`, `E`: the cold paths of every generator of those types share it.
+///
+/// # Safety
+/// As for [`drive`], `root` leading the chain its word records, if any.
+#[inline(never)]
+pub(crate) unsafe fn resume_root<Y, S, E>(root: Level<Y, S, E>, input: Input<S, E>) -> Drove<Y, S, E> {
+    let closing = matches!(input, Input::Close);
+    // SAFETY: the caller's contract.
+    let link = unsafe { (*root.word.as_ptr()).link::<Y, S, E>() };
+    if link.is_some() && matches!(input, Input::Start) {
+        return Drove::Refused(crate::Refusal::AlreadyStarted, Input::Start);
+    }
+    // SAFETY: the caller's contract; `link` is the innermost link of the chain `root` leads.
+    unsafe { resume_chain(root, link, input, closing) }
+}
+
+/// Closes the generator `root` as it is dropped (Python closes a generator when it is
+/// collected). A failed close has no caller to go to, so it goes to the unraisable hook, with
+/// `generator`, the name of the body's type. A return value is left in the generator.
+///
+/// # Safety
+/// As for [`resume_root`].
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn close_dropped<Y, S, E>(root: Level<Y, S, E>, generator: &'static str) {
+    use crate::unraisable::{self, Unraisable, UnraisableKind};
+    // SAFETY: the caller's contract.
+    let (kind, value_type) = match unsafe { resume_root(root, Input::Close) } {
+        Drove::IgnoredClose(_) => (UnraisableKind::IgnoredClose, core::any::type_name::<Y>()),
+        Drove::Raise(_) => (UnraisableKind::Raised, core::any::type_name::<E>()),
+        _ => return,
+    };
+    unraisable::report(Unraisable {
+        kind,
+        generator,
+        value_type,
+    });
+}
+
 /// Kills the level at `cur` and every level above it up to `target` (which it may be),
 /// innermost first, and returns `target`.
 ///

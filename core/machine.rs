@@ -18,7 +18,6 @@ use crate::level::{
 };
 use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
 
-use crate::unraisable::{self, Unraisable, UnraisableKind};
 
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
 ///
@@ -141,8 +140,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     /// Drops the body (its live locals, innermost scope first) and finishes. Should a local's
     /// drop panic, the generator stays poisoned, with nothing left to drop (the other locals
-    /// are dropped as the panic unwinds).
-    #[inline]
+    /// are dropped as the panic unwinds). Out of line: only cold paths end a body this way.
+    #[inline(never)]
     fn drop_body(&mut self) {
         self.drop_finished_body();
     }
@@ -371,8 +370,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         S: Default,
     {
         if self.word.get() == CREATED {
-            self.word.set(SUSPENDED);
-            return self.poll_own(In::Empty).resumed();
+            return self.resume_other(Resume::Start);
         }
         self.resume_cold(Resume::Send(S::default())).resumed()
     }
@@ -469,7 +467,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             Resume::Throw(e) => Input::Throw(e),
             Resume::Close => Input::Close,
         };
-        let drove = self.drive(input);
+        // SAFETY: `self` is pinned (every caller has it pinned).
+        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+        // SAFETY: `root` is this pinned generator, leading the chain its word records.
+        let drove = unsafe { level::resume_root(root, input) };
         self.outcome(drove)
     }
 
@@ -485,38 +486,6 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
             Drove::Refused(why, input) => Resumed::Refused(why, input.into_resume()),
         }
-    }
-
-    /// Runs the chain this generator is the outermost level of, from its innermost active
-    /// level, to the chain's next yield or its end.
-    fn drive(&mut self, input: Input<S, E>) -> Drove<Y, S, E> {
-        let closing = matches!(input, Input::Close);
-        let link = self.word.link::<Y, S, E>();
-        if link.is_some() && matches!(input, Input::Start) {
-            return Drove::Refused(Refusal::AlreadyStarted, Input::Start);
-        }
-        // SAFETY: `self` is pinned (every caller has it pinned, or is its `Drop`).
-        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
-        // SAFETY: `root` is this pinned generator; when it leads a chain, `link` is the link
-        // of that chain's innermost level, in a body of the chain, which keeps it pinned.
-        unsafe { level::resume_chain(root, link, input, closing) }
-    }
-
-    /// Closes the generator as it is dropped (Python closes a generator when it is collected).
-    /// A failed close has no caller to go to, so it goes to the unraisable hook.
-    #[cold]
-    #[inline(never)]
-    fn close_on_drop(&mut self) {
-        let kind = match self.drive(Input::Close) {
-            Drove::IgnoredClose(_) => (UnraisableKind::IgnoredClose, type_name::<Y>()),
-            Drove::Raise(_) => (UnraisableKind::Raised, type_name::<E>()),
-            _ => return,
-        };
-        unraisable::report(Unraisable {
-            kind: kind.0,
-            generator: type_name::<B>(),
-            value_type: kind.1,
-        });
     }
 
     /// Drops what the phase says is left: the body, or the return value.
@@ -630,7 +599,10 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         if self.word.is_suspended() || self.delegating() {
             // Should the close panic, what it leaves is dropped on the way out.
             let guard = DropOnUnwind(self);
-            guard.0.close_on_drop();
+            // SAFETY: `self` is pinned (this is its `Drop`).
+            let root = unsafe { Pin::new_unchecked(&mut *guard.0) }.level();
+            // SAFETY: `root` is this generator, leading the chain its word records.
+            unsafe { level::close_dropped(root, type_name::<B>()) };
             core::mem::forget(guard);
         }
         self.drop_contents();
