@@ -395,6 +395,223 @@ pub(crate) unsafe fn close_dropped<Y, S, E>(root: Level<Y, S, E>, generator: &'s
     });
 }
 
+/// What a resume of the outermost generator came to: a yield of its own body (it is still
+/// suspended at its own yield point), or anything else. A cold path may also hand back a yield
+/// of the innermost level of a chain as `Yield`: the callers that care test the word again.
+pub(crate) enum Own<Y, R, S, E> {
+    Yield(Y),
+    Other(crate::Resumed<Y, R, S, E>),
+}
+
+impl<Y, R, S, E> Own<Y, R, S, E> {
+    #[inline(always)]
+    pub(crate) fn resumed(self) -> crate::Resumed<Y, R, S, E> {
+        match self {
+            Own::Yield(y) => crate::Resumed::Yielded(y),
+            Own::Other(r) => r,
+        }
+    }
+}
+
+/// Polls a level's body with an input, to the step it comes to (`Gen`'s, for its type).
+pub(crate) type PollFn<Y, S, E> = unsafe fn(NonNull<Word>, In<S, E>) -> Step<Y, S, E>;
+/// Drops a level's body and finishes it.
+pub(crate) type DropFn = unsafe fn(NonNull<Word>);
+/// Takes a returned generator's return value.
+pub(crate) type TakeFn<R> = unsafe fn(NonNull<Word>) -> Option<R>;
+
+/// The step of a generator's own body for every input and phase but a send to a suspended
+/// body: the phases' rules, made once per `Y`, `S`, `E`, around the body's own `poll` and
+/// `drop_body`.
+///
+/// # Safety
+/// `word` must start a live pinned generator, with provenance over it, of the type `poll` and
+/// `drop_body` were made for.
+#[inline(never)]
+pub(crate) unsafe fn step_phases<Y, S, E>(
+    word: NonNull<Word>,
+    input: Input<S, E>,
+    poll: PollFn<Y, S, E>,
+    drop_body: DropFn,
+) -> Step<Y, S, E> {
+    // SAFETY: the caller's contract; the reference ends before the body is polled or dropped.
+    let phase = unsafe { &mut *word.as_ptr() };
+    let input = match phase.get() {
+        SUSPENDED => match input {
+            Input::Send(s) => In::Send(s),
+            Input::Throw(e) => In::Throw(e),
+            Input::Close => In::Close,
+            Input::ChildDone => In::ChildDone,
+            Input::Ignored => In::Ignored,
+            Input::Kill => {
+                // SAFETY: the caller's contract.
+                unsafe { drop_body(word) };
+                return Step::Closed;
+            }
+            Input::Start => return Step::Refused(crate::Refusal::AlreadyStarted, Input::Start),
+        },
+        CREATED => match input {
+            Input::Start => {
+                phase.set(SUSPENDED);
+                In::Empty
+            }
+            Input::Send(s) => return Step::Refused(crate::Refusal::NotStarted, Input::Send(s)),
+            Input::Throw(e) => {
+                // SAFETY: the caller's contract.
+                unsafe { drop_body(word) };
+                return Step::Raise(e);
+            }
+            Input::Close | Input::Kill => {
+                // SAFETY: the caller's contract.
+                unsafe { drop_body(word) };
+                return Step::Closed;
+            }
+            Input::ChildDone | Input::Ignored => unreachable_state(),
+        },
+        _ if matches!(input, Input::Close | Input::Kill) && phase.link::<Y, S, E>().is_none() => {
+            return Step::Closed;
+        }
+        RETURNED | FINISHED => return Step::Refused(crate::Refusal::Finished, input),
+        _ if phase.is_poisoned() => return Step::Refused(crate::Refusal::Poisoned, input),
+        // Delegating: only a start can come here (the chain steps the innermost level).
+        _ => match input {
+            Input::Start => return Step::Refused(crate::Refusal::AlreadyStarted, Input::Start),
+            _ => unreachable_state(),
+        },
+    };
+    // SAFETY: the caller's contract.
+    unsafe { poll(word, input) }
+}
+
+/// What the cold paths of an outermost generator need of its type: its step function and how
+/// to take its return value. A constant per generator type, so that a cold path is handed one
+/// pointer.
+pub(crate) struct RootFns<Y, S, E, R> {
+    pub(crate) step: StepFn<Y, S, E>,
+    pub(crate) take: TakeFn<R>,
+}
+
+/// A send to the outermost generator at `word` when it is not suspended at its own yield point,
+/// made once per `Y`, `R`, `S`, `E`: to a delegating generator, the innermost level is stepped
+/// directly, and a yield there comes back at once; anything else goes on in [`resume_cold`].
+///
+/// # Safety
+/// As for [`resume_root`], for the level of `word` and `fns.step`; `fns` made for its type.
+#[inline(never)]
+pub(crate) unsafe fn send_cold<Y, R, S, E>(
+    word: NonNull<Word>,
+    s: S,
+    fns: &RootFns<Y, S, E, R>,
+) -> Own<Y, R, S, E> {
+    let root = Level {
+        word,
+        step: fns.step,
+    };
+    // SAFETY: the caller's contract.
+    let Some(link) = (unsafe { (*word.as_ptr()).link::<Y, S, E>() }) else {
+        // SAFETY: as above.
+        return unsafe { resume_cold(root, crate::Resume::Send(s), fns.take) };
+    };
+    // SAFETY: the caller's contract: `link` is the innermost link of the chain `root` leads,
+    // in a body of the chain, which keeps it pinned.
+    match unsafe { step_at(root, Some(link), Input::Send(s)) } {
+        // The word still records `link`, which yielded.
+        Step::Yield(y) => Own::Yield(y),
+        // SAFETY: as above.
+        step => Own::Other(unsafe { went_on(word, step, fns) }),
+    }
+}
+
+/// The rest of [`send_cold`], out of line so that its common path keeps a small frame.
+///
+/// # Safety
+/// As for [`send_cold`], the root still recording the link that was stepped.
+#[cold]
+#[inline(never)]
+unsafe fn went_on<Y, R, S, E>(
+    word: NonNull<Word>,
+    step: Step<Y, S, E>,
+    fns: &RootFns<Y, S, E, R>,
+) -> crate::Resumed<Y, R, S, E> {
+    let root = Level {
+        word,
+        step: fns.step,
+    };
+    // SAFETY: the caller's contract: the word records the link that was stepped.
+    unsafe {
+        let link = (*word.as_ptr()).link::<Y, S, E>();
+        outcome(root, drive(root, link, step, false), fns.take)
+    }
+}
+
+/// Every other resume of the outermost generator `root` (and a send to one that can take
+/// none), made once per `Y`, `R`, `S`, `E`: the chain is resumed from where it is.
+///
+/// # Safety
+/// As for [`send_cold`].
+#[inline(never)]
+pub(crate) unsafe fn resume_cold<Y, R, S, E>(
+    root: Level<Y, S, E>,
+    arg: crate::Resume<S, E>,
+    take: TakeFn<R>,
+) -> Own<Y, R, S, E> {
+    use crate::Resume;
+    let input = match arg {
+        Resume::Send(s) => Input::Send(s),
+        Resume::Start => Input::Start,
+        Resume::Throw(e) => Input::Throw(e),
+        Resume::Close => Input::Close,
+    };
+    // SAFETY: the caller's contract.
+    Own::Other(unsafe { outcome(root, resume_root(root, input), take) })
+}
+
+/// Drives the chain `root` leads from `step`, the root's own, and says what it came to.
+///
+/// # Safety
+/// As for [`resume_cold`].
+#[inline(never)]
+pub(crate) unsafe fn settle_root<Y, R, S, E>(
+    root: Level<Y, S, E>,
+    step: Step<Y, S, E>,
+    take: TakeFn<R>,
+) -> crate::Resumed<Y, R, S, E> {
+    // SAFETY: the caller's contract.
+    unsafe { outcome(root, drive(root, None, step, false), take) }
+}
+
+/// What driving the chain `root` leads came to, as a resume's outcome.
+///
+/// # Safety
+/// As for [`resume_cold`].
+unsafe fn outcome<Y, R, S, E>(
+    root: Level<Y, S, E>,
+    drove: Drove<Y, S, E>,
+    take: TakeFn<R>,
+) -> crate::Resumed<Y, R, S, E> {
+    use crate::{Resume, Resumed};
+    match drove {
+        Drove::Yield(y) => Resumed::Yielded(y),
+        // SAFETY: the caller's contract.
+        Drove::Return => match unsafe { take(root.word) } {
+            Some(r) => Resumed::Complete(r),
+            None => unreachable_state(),
+        },
+        Drove::Raise(e) => Resumed::Raised(e),
+        Drove::Closed => Resumed::Closed,
+        Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
+        Drove::Refused(why, input) => Resumed::Refused(
+            why,
+            match input {
+                Input::Send(s) => Resume::Send(s),
+                Input::Throw(e) => Resume::Throw(e),
+                Input::Close | Input::Kill | Input::Ignored => Resume::Close,
+                Input::Start | Input::ChildDone => Resume::Start,
+            },
+        ),
+    }
+}
+
 /// Kills the level at `cur` and every level above it up to `target` (which it may be),
 /// innermost first, and returns `target`.
 ///

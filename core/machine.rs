@@ -13,10 +13,10 @@ use core::task::Poll;
 
 use crate::generator::{ResumeResult, sent};
 use crate::level::{
-    self, CREATED, Channel, DEAD, Drove, FINISHED, In, Input, Level, Out, PoisonOnUnwind, RETURNED,
-    SUSPENDED, Seal, Step, Word, unreachable_state,
+    self, CREATED, Channel, DEAD, FINISHED, In, Input, Level, Out, Own, PoisonOnUnwind, RETURNED,
+    SUSPENDED, Seal, Step, Word,
 };
-use crate::{Generator, Refusal, Resume, Resumed, Status, waker};
+use crate::{Generator, Resume, Resumed, Status, waker};
 
 
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
@@ -197,8 +197,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
         // SAFETY: `root` is this pinned generator; every link a step produces is in a body of
         // this chain, which keeps its delegate pinned until the delegation ends.
-        let drove = unsafe { level::drive(root, None, step, false) };
-        self.outcome(drove)
+        unsafe { level::settle_root(root, step, Self::take_raw) }
     }
 
     /// The step a body's suspension comes to.
@@ -247,50 +246,41 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn step_cold(&mut self, input: Input<S, E>) -> Step<Y, S, E> {
-        let input = match self.word.get() {
-            SUSPENDED => match input {
-                Input::Send(s) => In::Send(s),
-                Input::Throw(e) => In::Throw(e),
-                Input::Close => In::Close,
-                Input::ChildDone => In::ChildDone,
-                Input::Ignored => In::Ignored,
-                Input::Kill => {
-                    self.drop_body();
-                    return Step::Closed;
-                }
-                Input::Start => return Step::Refused(Refusal::AlreadyStarted, Input::Start),
-            },
-            CREATED => match input {
-                Input::Start => {
-                    self.word.set(SUSPENDED);
-                    In::Empty
-                }
-                Input::Send(s) => return Step::Refused(Refusal::NotStarted, Input::Send(s)),
-                Input::Throw(e) => {
-                    self.drop_body();
-                    return Step::Raise(e);
-                }
-                Input::Close | Input::Kill => {
-                    self.drop_body();
-                    return Step::Closed;
-                }
-                Input::ChildDone | Input::Ignored => unreachable_state(),
-            },
-            _ if matches!(input, Input::Close | Input::Kill) && !self.delegating() => {
-                return Step::Closed;
-            }
-            RETURNED | FINISHED => return Step::Refused(Refusal::Finished, input),
-            _ if self.word.is_poisoned() => return Step::Refused(Refusal::Poisoned, input),
-            // Delegating: only a start can come here (the chain steps the innermost level).
-            _ => match input {
-                Input::Start => return Step::Refused(Refusal::AlreadyStarted, Input::Start),
-                _ => unreachable_state(),
-            },
-        };
-        let (poll, out) = self.poll_with(input);
-        self.stepped(poll, out)
+        let word = NonNull::from(self).cast();
+        // SAFETY: `word` starts this pinned generator, with provenance over it, and the
+        // functions are made for its type.
+        unsafe { level::step_phases(word, input, Self::poll_raw, Self::drop_raw) }
+    }
+
+    /// # Safety
+    /// As for [`step_raw`](Self::step_raw).
+    unsafe fn poll_raw(word: NonNull<Word>, input: In<S, E>) -> Step<Y, S, E> {
+        // SAFETY: the caller's contract; the generator is not moved.
+        let this = unsafe { &mut *word.cast::<Self>().as_ptr() };
+        let (poll, out) = this.poll_with(input);
+        this.stepped(poll, out)
+    }
+
+    /// # Safety
+    /// As for [`step_raw`](Self::step_raw).
+    unsafe fn drop_raw(word: NonNull<Word>) {
+        // SAFETY: the caller's contract.
+        unsafe { &mut *word.cast::<Self>().as_ptr() }.drop_body();
+    }
+
+    /// What the shared cold paths need of this type.
+    const ROOT_FNS: level::RootFns<Y, S, E, B::Output> = level::RootFns {
+        step: Self::step_raw,
+        take: Self::take_raw,
+    };
+
+    /// # Safety
+    /// As for [`step_raw`](Self::step_raw).
+    unsafe fn take_raw(word: NonNull<Word>) -> Option<B::Output> {
+        // SAFETY: the caller's contract.
+        unsafe { &mut *word.cast::<Self>().as_ptr() }.take_return()
     }
 
     /// The step a poll of this level's body came to.
@@ -369,10 +359,12 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     where
         S: Default,
     {
-        if self.word.get() == CREATED {
-            return self.resume_other(Resume::Start);
-        }
-        self.resume_cold(Resume::Send(S::default())).resumed()
+        let arg = if self.word.get() == CREATED {
+            Resume::Start
+        } else {
+            Resume::Send(S::default())
+        };
+        self.resume_cold(arg).resumed()
     }
 
     /// `Iterator::fold`: after a yield of its own body, the generator is known to be
@@ -429,62 +421,18 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
         }
     }
 
-    /// Every resume but a send to a suspended generator and a start.
-    #[cold]
-    #[inline(never)]
+    /// Every resume but a send to a suspended generator and a start of a fresh one.
+    #[inline(always)]
     fn resume_cold(&mut self, arg: Resume<S, E>) -> Own<Y, B::Output, S, E> {
-        let arg = match arg {
-            Resume::Send(s) => match self.word.link::<Y, S, E>() {
-                // A send to a delegating generator: its innermost level is stepped directly.
-                Some(link) => {
-                    // SAFETY: `self` is pinned (every caller has it pinned).
-                    let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
-                    // SAFETY: `root` is this pinned generator and `link` the link of the
-                    // innermost level of the chain it leads, in a body of the chain, which
-                    // keeps it pinned.
-                    return match unsafe { level::step_at(root, Some(link), Input::Send(s)) } {
-                        // The word still records `link`, which yielded. (Not a yield of the
-                        // root's own: the callers that care test the word again.)
-                        Step::Yield(y) => Own::Yield(y),
-                        // SAFETY: as above.
-                        step => Own::Other(
-                            self.outcome(unsafe { level::drive(root, Some(link), step, false) }),
-                        ),
-                    };
-                }
-                None => Resume::Send(s),
-            },
-            arg => arg,
-        };
-        Own::Other(self.resume_other(arg))
-    }
-
-    /// Every resume but a send to a suspended or delegating generator and a start.
-    fn resume_other(&mut self, arg: Resume<S, E>) -> Resumed<Y, B::Output, S, E> {
-        let input = match arg {
-            Resume::Start => Input::Start,
-            Resume::Send(s) => Input::Send(s),
-            Resume::Throw(e) => Input::Throw(e),
-            Resume::Close => Input::Close,
-        };
         // SAFETY: `self` is pinned (every caller has it pinned).
         let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
-        // SAFETY: `root` is this pinned generator, leading the chain its word records.
-        let drove = unsafe { level::resume_root(root, input) };
-        self.outcome(drove)
-    }
-
-    fn outcome(&mut self, drove: Drove<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
-        match drove {
-            Drove::Yield(y) => Resumed::Yielded(y),
-            Drove::Return => match self.take_return() {
-                Some(r) => Resumed::Complete(r),
-                None => unreachable_state(),
-            },
-            Drove::Raise(e) => Resumed::Raised(e),
-            Drove::Closed => Resumed::Closed,
-            Drove::IgnoredClose(y) => Resumed::IgnoredClose(y),
-            Drove::Refused(why, input) => Resumed::Refused(why, input.into_resume()),
+        // SAFETY: `root` is this pinned generator, leading the chain its word records, and
+        // `take_raw` is made for its type.
+        unsafe {
+            match arg {
+                Resume::Send(s) => level::send_cold(root.word, s, &Self::ROOT_FNS),
+                arg => level::resume_cold(root, arg, Self::take_raw),
+            }
         }
     }
 
@@ -508,23 +456,6 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
                 // Created, suspended (a close that panicked) or poisoned: the body is there.
                 self.drop_body();
             }
-        }
-    }
-}
-
-/// What a resume of the outermost generator came to: a yield of its own body (it is still
-/// suspended at its own yield point), or anything else.
-enum Own<Y, R, S, E> {
-    Yield(Y),
-    Other(Resumed<Y, R, S, E>),
-}
-
-impl<Y, R, S, E> Own<Y, R, S, E> {
-    #[inline(always)]
-    fn resumed(self) -> Resumed<Y, R, S, E> {
-        match self {
-            Own::Yield(y) => Resumed::Yielded(y),
-            Own::Other(r) => r,
         }
     }
 }
@@ -568,17 +499,6 @@ impl<B: Future, Y, S, E> Generator for Gen<B, Y, S, E> {
     #[inline]
     fn status(&self) -> Status {
         self.status_of()
-    }
-}
-
-impl<S, E> Input<S, E> {
-    fn into_resume(self) -> Resume<S, E> {
-        match self {
-            Input::Send(s) => Resume::Send(s),
-            Input::Throw(e) => Resume::Throw(e),
-            Input::Close | Input::Kill | Input::Ignored => Resume::Close,
-            Input::Start | Input::ChildDone => Resume::Start,
-        }
     }
 }
 
