@@ -361,7 +361,10 @@ pub(crate) unsafe fn resume_chain<Y, S, E>(
 /// # Safety
 /// As for [`drive`], `root` leading the chain its word records, if any.
 #[inline(never)]
-pub(crate) unsafe fn resume_root<Y, S, E>(root: Level<Y, S, E>, input: Input<S, E>) -> Drove<Y, S, E> {
+pub(crate) unsafe fn resume_root<Y, S, E>(
+    root: Level<Y, S, E>,
+    input: Input<S, E>,
+) -> Drove<Y, S, E> {
     let closing = matches!(input, Input::Close);
     // SAFETY: the caller's contract.
     let link = unsafe { (*root.word.as_ptr()).link::<Y, S, E>() };

@@ -18,7 +18,6 @@ use crate::level::{
 };
 use crate::{Generator, Resume, Resumed, Status, waker};
 
-
 /// A generator made by `#[generator]`: the body of the function, suspended at its yield points.
 ///
 /// `B` is the body (an unnameable type, which is why a `#[generator]` function returns
@@ -105,6 +104,26 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             word: NonNull::from(self.inner()).cast(),
             step: Self::step_raw,
         }
+    }
+
+    /// This generator as the outermost level of a chain, for the cold paths: its step function
+    /// has no inline path of its own (a resume of the outermost generator takes its inline
+    /// path before it comes here), so a generator that is never delegated to carries one copy
+    /// of its body's poll for its cold paths, not two.
+    #[inline]
+    fn root_level(self: Pin<&mut Self>) -> Level<Y, S, E> {
+        Level {
+            // As in `level`.
+            word: NonNull::from(self.inner()).cast(),
+            step: Self::step_phases_raw,
+        }
+    }
+
+    /// # Safety
+    /// As for [`step_raw`](Self::step_raw).
+    unsafe fn step_phases_raw(word: NonNull<Word>, input: Input<S, E>) -> Step<Y, S, E> {
+        // SAFETY: the caller's contract, and the functions are made for this type.
+        unsafe { level::step_phases(word, input, Self::poll_raw, Self::drop_raw) }
     }
 
     #[inline]
@@ -194,7 +213,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     fn settle(&mut self, out: Out<Y, S, E>) -> Resumed<Y, B::Output, S, E> {
         let step = self.settled(out);
         // SAFETY: `self` is pinned (the callers have it pinned), and stays put.
-        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+        let root = unsafe { Pin::new_unchecked(&mut *self) }.root_level();
         // SAFETY: `root` is this pinned generator; every link a step produces is in a body of
         // this chain, which keeps its delegate pinned until the delegation ends.
         unsafe { level::settle_root(root, step, Self::take_raw) }
@@ -272,7 +291,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     /// What the shared cold paths need of this type.
     const ROOT_FNS: level::RootFns<Y, S, E, B::Output> = level::RootFns {
-        step: Self::step_raw,
+        step: Self::step_phases_raw,
         take: Self::take_raw,
     };
 
@@ -425,7 +444,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     #[inline(always)]
     fn resume_cold(&mut self, arg: Resume<S, E>) -> Own<Y, B::Output, S, E> {
         // SAFETY: `self` is pinned (every caller has it pinned).
-        let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+        let root = unsafe { Pin::new_unchecked(&mut *self) }.root_level();
         // SAFETY: `root` is this pinned generator, leading the chain its word records, and
         // `take_raw` is made for its type.
         unsafe {
@@ -437,6 +456,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
     }
 
     /// Drops what the phase says is left: the body, or the return value.
+    #[inline(never)]
     fn drop_contents(&mut self) {
         match self.word.get() {
             RETURNED => {
@@ -448,7 +468,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             _ => {
                 if self.word.poisoned_link::<Y, S, E>().is_some() {
                     // SAFETY: `self` is pinned (this is its `Drop`).
-                    let root = unsafe { Pin::new_unchecked(&mut *self) }.level();
+                    let root = unsafe { Pin::new_unchecked(&mut *self) }.root_level();
                     // SAFETY: `root` is this generator, poisoned by a level below it, its chain
                     // as the panic left it.
                     unsafe { level::end_poisoned(root) };
@@ -520,7 +540,7 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
             // Should the close panic, what it leaves is dropped on the way out.
             let guard = DropOnUnwind(self);
             // SAFETY: `self` is pinned (this is its `Drop`).
-            let root = unsafe { Pin::new_unchecked(&mut *guard.0) }.level();
+            let root = unsafe { Pin::new_unchecked(&mut *guard.0) }.root_level();
             // SAFETY: `root` is this generator, leading the chain its word records.
             unsafe { level::close_dropped(root, type_name::<B>()) };
             core::mem::forget(guard);
