@@ -674,3 +674,80 @@ fn a_deep_chain_of_boxed_generators_whose_innermost_panicked_is_dropped() {
         drop(g);
     });
 }
+
+// A generator delegated to by `&mut` while it is itself delegating: the chain it leads joins
+// the new one below it, and goes on from its innermost level (Python 3.13):
+//
+//     def leaf():
+//         x = yield 1; y = yield x; z = yield y
+//         return z
+//     def mid():
+//         r = yield from leaf(); yield r + 100
+//         return 7
+//     def outer(m):
+//         return (yield from m)
+//     m = mid(); next(m); m.send(5)        # 1, 5: m is inside leaf
+//     o = outer(m); o.send(None)           # None (leaf's y; corogen sends the default, 0)
+//     o.send(3)                            # 103
+//     o.send(9)                            # StopIteration(7); m is GEN_CLOSED
+//     # closing o while m is inside leaf closes m: GEN_CLOSED
+#[generator(yield = u64, send = u64)]
+fn three_deep() -> u64 {
+    let x = yield_!(1);
+    let y = yield_!(x);
+    yield_!(y)
+}
+
+#[generator(yield = u64, send = u64)]
+fn around_three_deep() -> u64 {
+    let r = yield_from!(three_deep());
+    yield_!(r + 100);
+    7
+}
+
+#[generator(yield = u64, send = u64)]
+fn take_over_from<G>(m: &mut Pin<Box<G>>) -> Option<u64>
+where
+    G: Generator<Yield = u64, Send = u64, Return = u64, Throw = std::convert::Infallible>,
+{
+    yield_from!(m)
+}
+
+#[test]
+fn a_generator_taken_over_while_it_delegates_goes_on_from_its_innermost_level() {
+    let mut m = Box::pin(around_three_deep());
+    assert_eq!(m.start(), Ok(GeneratorState::Yielded(1)));
+    assert_eq!(m.send(5), Ok(GeneratorState::Yielded(5)));
+    {
+        let mut o = pin!(take_over_from(&mut m));
+        assert_eq!(o.start(), Ok(GeneratorState::Yielded(0)));
+        assert_eq!(o.send(3), Ok(GeneratorState::Yielded(103)));
+        assert_eq!(o.send(9), Ok(GeneratorState::Complete(Some(7))));
+    }
+    assert_eq!(m.status(), Status::Finished);
+
+    let mut m = Box::pin(around_three_deep());
+    m.start().unwrap();
+    m.send(5).unwrap();
+    {
+        let mut o = pin!(take_over_from(&mut m));
+        assert_eq!(o.start(), Ok(GeneratorState::Yielded(0)));
+        assert_eq!(o.close(), Ok(None));
+    }
+    assert_eq!(m.status(), Status::Finished);
+}
+
+#[test]
+// Miri reports the leak the test makes on purpose; `MIRIFLAGS=-Zmiri-ignore-leaks` runs it.
+#[cfg_attr(miri, ignore = "leaks on purpose")]
+fn a_generator_whose_taker_was_leaked_mid_delegation_goes_on_when_resumed_directly() {
+    let mut m = Box::pin(around_three_deep());
+    m.start().unwrap();
+    m.send(5).unwrap();
+    let mut o = Box::pin(take_over_from(&mut m));
+    assert_eq!(o.start(), Ok(GeneratorState::Yielded(0)));
+    // Leaked, never dropped: nothing closes `m`, and the borrow ends.
+    std::mem::forget(o);
+    assert_eq!(m.send(3), Ok(GeneratorState::Yielded(103)));
+    assert_eq!(m.send(0), Ok(GeneratorState::Complete(7)));
+}
