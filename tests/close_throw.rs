@@ -339,3 +339,52 @@ fn dropping_a_generator_whose_local_panics_on_drop_drops_each_local_once() {
     assert_eq!(catch(move || drop(g)).unwrap_err(), "drop of inner panics");
     assert_eq!(log.take(), ["drop inner", "drop outer"]);
 }
+
+/// Yielded, sent and returned values that own something are each dropped exactly once, whether
+/// the caller takes them, the generator is closed, thrown into or dropped at any point.
+#[test]
+fn owned_values_in_and_out_are_dropped_exactly_once() {
+    use std::rc::Rc;
+
+    #[generator(yield = Rc<()>, send = Rc<()>, throw = Rc<()>)]
+    fn relay(token: Rc<()>, n: usize) -> Rc<()> {
+        let mut kept = Vec::new();
+        for _ in 0..n {
+            match try_yield!(token.clone()) {
+                Ok(sent) => kept.push(sent),
+                Err(Interrupt::Throw(e)) => kept.push(e),
+                Err(Interrupt::Close) => return token.clone(),
+            }
+        }
+        drop(kept);
+        token
+    }
+
+    let token = Rc::new(());
+    for stop in 0..4 {
+        for how in ["drop", "close", "throw", "run"] {
+            {
+                let mut g = Box::pin(relay(token.clone(), 3));
+                let mut out = Vec::new();
+                if stop > 0 {
+                    out.push(g.start().unwrap());
+                }
+                for _ in 1..stop {
+                    out.push(g.send(token.clone()).unwrap());
+                }
+                match how {
+                    "close" => drop(g.close()),
+                    "throw" => drop(g.throw(token.clone())),
+                    "run" => {
+                        while let Ok(state) = g.send(token.clone()) {
+                            out.push(state);
+                        }
+                    }
+                    _ => {}
+                }
+                drop(out);
+            }
+            assert_eq!(Rc::strong_count(&token), 1, "{how} after {stop} resumes");
+        }
+    }
+}
