@@ -513,7 +513,7 @@ enum Delegation<Y, S, E> {
 }
 
 /// A `yield_from!` (or `try_yield_from!` when `CATCH`) in a body, driving the target its
-/// argument became. It holds the delegation's bookkeeping, its [`Link`], so that a generator
+/// argument became. It holds the delegation's bookkeeping, its `Link`, so that a generator
 /// that does not delegate carries none.
 pub struct DelegatePoint<T, Y, S, E, const CATCH: bool> {
     target: T,

@@ -278,6 +278,13 @@
 //! level above); the outermost generator steps the innermost active level directly, so a
 //! resume costs the same at any depth of delegation.
 //!
+//! A generator that takes a generator holds it inline, so a static pipeline of stages is one
+//! value whose size is the sum of its stages'. Its type nests too, and rustc's full debug info
+//! of such nested types grows exponentially with the depth: a pipeline deeper than about 20
+//! stages compiles in seconds, 32 in minutes, in a build with `debug = true` (the default of
+//! `cargo build`). With `debug = "line-tables-only"` 64 stages compile in about a second, and a
+//! stage boxed with [`boxed`](Generator::boxed) ends the nesting.
+//!
 //! `.await` inside a generator is a compile error:
 //!
 //! ```compile_fail
