@@ -49,7 +49,7 @@ pub(crate) struct Link<Y, S, E> {
 /// Small values are phases; `0` is the phase of a suspended generator, so the test of the
 /// fast path is one compare with zero. A larger, aligned value is a pointer to the link of the
 /// innermost level of the chain this generator leads (it is suspended, delegating). The same
-/// pointer with its low bit set records, in a poisoned generator, the level whose panic
+/// pointer tagged ([`POISON_TAG`]) records, in a poisoned generator, the level whose panic
 /// poisoned it.
 #[repr(transparent)]
 pub struct Word(*mut ());
