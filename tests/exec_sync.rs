@@ -1055,3 +1055,76 @@ fn random_kills_keep_a_semaphore_bounded_and_lose_no_permit_or_lock() {
         "the semaphore was never full: the test shows nothing"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Timeouts at every wait
+
+/// A wait that a timeout ends leaves its wait list: the wait count is back to what it was,
+/// and what the timed-out waiter would have been given (the lock, a permit, an item, a slot,
+/// a notify) goes to whoever asks next.
+#[test]
+fn a_timeout_at_every_kind_of_wait_leaves_the_wait_list() {
+    use corogen::exec::TimedOut;
+    use std::time::Duration;
+    const SHORT: Duration = Duration::from_millis(5);
+
+    #[generator(yield = SysCall, send = Reply)]
+    fn main_task() {
+        // Lock: held here, so the waiter waits; after its timeout the lock is free for the
+        // next one as soon as it is released.
+        let lock = Lock::new();
+        let guard = lock.try_lock().expect("free");
+        let timed = yield_from!(exec::timeout(SHORT, lock.lock()));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(lock.waiters(), 0);
+        drop(guard);
+        assert!(!lock.locked());
+        assert!(lock.try_lock().is_some());
+
+        // Semaphore: no permit; the one released after the timeout is there for the next.
+        let sem = Semaphore::new(0);
+        let timed = yield_from!(exec::timeout(SHORT, sem.acquire()));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(sem.waiters(), 0);
+        sem.release().unwrap();
+        assert!(sem.try_acquire().is_some());
+
+        // Event: never set in time.
+        let event = Event::new();
+        let timed = yield_from!(exec::timeout(SHORT, event.wait()));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(event.waiters(), 0);
+
+        // Condition: the wait gives the lock back on the way out, and a notify after the
+        // timeout finds no waiter.
+        let cond = Condition::new();
+        let timed = yield_from!(exec::timeout(SHORT, cond_wait_once(&cond)));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(cond.waiters(), 0);
+        assert!(!cond.locked());
+
+        // Queue get: the item put after the timeout stays in the queue.
+        let queue = Queue::<u32>::bounded(1);
+        let timed = yield_from!(exec::timeout(SHORT, queue.get()));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(queue.getters(), 0);
+        queue.put_nowait(7).unwrap();
+        assert_eq!(queue.qsize(), 1);
+
+        // Queue put on a full queue: the timed-out item is not put when a slot frees.
+        let timed = yield_from!(exec::timeout(SHORT, queue.put(8)));
+        assert!(matches!(timed, Err(TimedOut)));
+        assert_eq!(queue.putters(), 0);
+        assert_eq!(queue.get_nowait(), Ok(7));
+        yield_from!(pauses(3));
+        assert_eq!(queue.get_nowait(), Err(QueueEmpty));
+    }
+
+    #[generator(yield = SysCall, send = Reply)]
+    fn cond_wait_once(cond: &Condition) {
+        let guard = yield_from!(cond.lock());
+        let _guard = yield_from!(cond.wait(guard));
+    }
+
+    run(main_task());
+}
