@@ -267,10 +267,8 @@ impl<B: Future, Y, S, E> Gen<B, Y, S, E> {
 
     #[inline(always)]
     fn step_cold(&mut self, input: Input<S, E>) -> Step<Y, S, E> {
-        let word = NonNull::from(self).cast();
-        // SAFETY: `word` starts this pinned generator, with provenance over it, and the
-        // functions are made for its type.
-        unsafe { level::step_phases(word, input, Self::poll_raw, Self::drop_raw) }
+        // SAFETY: the word starts this pinned generator, with provenance over it.
+        unsafe { Self::step_phases_raw(NonNull::from(self).cast(), input) }
     }
 
     /// # Safety
